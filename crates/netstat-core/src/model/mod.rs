@@ -1,0 +1,12 @@
+//! Plain data describing sockets, with no I/O and no formatting.
+//!
+//! Values keep the kernel's own units and codes (state numbers, timer
+//! codes, clock ticks) so that every renderer can make its own choices;
+//! the classic renderer maps them to net-tools' spellings.
+
+mod socket;
+
+pub use socket::{
+    Endpoint, Family, InetSocket, Protocol, TcpState, Timer, UnixSocket,
+    UnixState, UnixType,
+};

@@ -1,0 +1,142 @@
+//! What the user asked for, resolved from the command line: the one record
+//! every mode reads. The `flags` module fills it; nothing else parses argv.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The view to print. net-tools allows at most one of `-r`, `-i`, `-s`,
+/// `-M`; without any of them the socket listing (with `-g` groups) runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Socket listing, and the group table for `-g`.
+    Sockets,
+    /// `-r`: routing table.
+    Routes,
+    /// `-i`: interface table.
+    Interfaces,
+    /// `-s`: protocol statistics.
+    Statistics,
+    /// `-M`: masqueraded connections.
+    Masquerade,
+}
+
+/// Which sockets of a table to show: `-l`, `-a` or neither.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Show {
+    /// Default: connected sockets only ("w/o servers").
+    Connected,
+    /// `-l`: servers only.
+    Servers,
+    /// `-a`: both ("servers and established"); wins over `-l`.
+    All,
+}
+
+/// The tables of the socket listing, after net-tools' selection rules
+/// (SPEC 2.0: protocol flags, family flags and their implied defaults).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tables {
+    /// `-t`.
+    pub tcp: bool,
+    /// `-S`.
+    pub sctp: bool,
+    /// `-u`.
+    pub udp: bool,
+    /// `-U`.
+    pub udplite: bool,
+    /// `-w`.
+    pub raw: bool,
+    /// `-x`.
+    pub unix: bool,
+    /// `-g`: multicast group memberships.
+    pub groups: bool,
+    /// `--ipx`.
+    pub ipx: bool,
+    /// `--ax25`.
+    pub ax25: bool,
+    /// `--x25`.
+    pub x25: bool,
+    /// `--netrom`.
+    pub netrom: bool,
+    /// `--rose`.
+    pub rose: bool,
+}
+
+/// Which names are looked up (`-n` clears all three).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Names {
+    /// Host names (off with `--numeric-hosts`).
+    pub hosts: bool,
+    /// Service names (off with `--numeric-ports`).
+    pub ports: bool,
+    /// User names (off with `--numeric-users`).
+    pub users: bool,
+}
+
+/// Everything the modes need to know about the command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// The view.
+    pub mode: Mode,
+    /// Servers, connected sockets or both.
+    pub show: Show,
+    /// Socket tables selected, after implied defaults.
+    pub tables: Tables,
+    /// IPv4 selected (`-4`, `-A inet`, or implied).
+    pub inet: bool,
+    /// IPv6 selected (`-6`, `-A inet6`, or implied).
+    pub inet6: bool,
+    /// True when no protocol was named and the selection is implied; then
+    /// missing kernel tables stay silent (net-tools' "no explicit
+    /// protocol" marker).
+    pub implied_protocols: bool,
+    /// Name lookups to perform.
+    pub names: Names,
+    /// `-N`: numeric routes.
+    pub symbolic: bool,
+    /// Number of `-e`.
+    pub extend: u8,
+    /// Number of `-v`.
+    pub verbose: u8,
+    /// `-p`.
+    pub programs: bool,
+    /// `-o`.
+    pub timers: bool,
+    /// `-W`, `-T`, `--notrim`: never cut addresses (now the default).
+    pub wide: bool,
+    /// `--trim`: restore net-tools 2.10's 23-column address cut.
+    pub trim: bool,
+    /// `-c`, with its interval (1 s unless `--continuous=N` or a trailing
+    /// number says otherwise).
+    pub continuous: Option<Duration>,
+    /// `-F`.
+    pub fib: bool,
+    /// `-C`.
+    pub cache: bool,
+    /// `--proc-root DIR`: where `/proc` is (default `/proc`).
+    pub proc_root: PathBuf,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            mode: Mode::Sockets,
+            show: Show::Connected,
+            tables: Tables::default(),
+            inet: false,
+            inet6: false,
+            implied_protocols: false,
+            names: Names { hosts: true, ports: true, users: true },
+            symbolic: false,
+            extend: 0,
+            verbose: 0,
+            programs: false,
+            timers: false,
+            wide: false,
+            trim: false,
+            continuous: None,
+            fib: false,
+            cache: false,
+            proc_root: PathBuf::from("/proc"),
+        }
+    }
+}
