@@ -3,19 +3,78 @@
 //! pipe (`netstat -a | head -1`) ends the run quietly with status 0.
 
 mod flags;
+mod messages;
+mod modes;
 mod settings;
 
-use std::io::Write;
+use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
+
+use settings::{Mode, Settings};
 
 fn main() -> ExitCode {
     let args: Vec<_> = std::env::args_os().skip(1).collect();
-    match flags::parse(&args) {
-        flags::Parsed::Exit(exit) => {
-            let _ = std::io::stdout().write_all(exit.stdout.as_bytes());
-            let _ = std::io::stderr().write_all(exit.stderr.as_bytes());
-            ExitCode::from(exit.code)
+    let settings = match flags::parse(&args) {
+        flags::Parsed::Exit(exit) => return finish_early(&exit),
+        flags::Parsed::Run(settings) => settings,
+    };
+
+    // One locked, buffered writer for everything on standard output.
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let result = run(&settings, &mut out).and_then(|status| {
+        out.flush()?;
+        Ok(status)
+    });
+    match result {
+        Ok(status) => ExitCode::from(status),
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
         }
-        flags::Parsed::Run(_settings) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("netstat: {}", messages::strerror(&error));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Prints what the command line alone decided.
+fn finish_early(exit: &flags::Exit) -> ExitCode {
+    let _ = io::stdout().write_all(exit.stdout.as_bytes());
+    let _ = io::stdout().flush();
+    let _ = io::stderr().write_all(exit.stderr.as_bytes());
+    ExitCode::from(exit.code)
+}
+
+/// Runs the selected view, once or, with `-c`, until interrupted.
+fn run(settings: &Settings, out: &mut impl Write) -> io::Result<u8> {
+    match settings.mode {
+        Mode::Sockets => {
+            let mut listing = modes::sockets::Listing::new(settings);
+            repeat(settings, out, |out| listing.run(settings, out))
+        }
+        // TODO: build the route, interface, statistics and masquerade
+        // views (issue 3); until then they print nothing.
+        Mode::Routes | Mode::Interfaces | Mode::Statistics => Ok(0),
+        Mode::Masquerade => {
+            messages::no_support(out, "ip_masquerade");
+            Ok(1)
+        }
+    }
+}
+
+/// Calls `round` once, or every interval for `-c`, flushing after each.
+fn repeat<W: Write>(
+    settings: &Settings,
+    out: &mut W,
+    mut round: impl FnMut(&mut W) -> io::Result<u8>,
+) -> io::Result<u8> {
+    let Some(interval) = settings.continuous else {
+        return round(out);
+    };
+    loop {
+        round(out)?;
+        out.flush()?;
+        std::thread::sleep(interval);
     }
 }

@@ -89,6 +89,10 @@ pub struct Settings {
     /// missing kernel tables stay silent (net-tools' "no explicit
     /// protocol" marker).
     pub implied_protocols: bool,
+    /// True when the user named tables (`-t`, `-x`, `--ipx`, `-A unix`,
+    /// ...): a missing table is then an error (exit 1) rather than
+    /// something only `-v` mentions.
+    pub explicit: bool,
     /// Name lookups to perform.
     pub names: Names,
     /// `-N`: numeric routes.
@@ -125,6 +129,7 @@ impl Default for Settings {
             inet: false,
             inet6: false,
             implied_protocols: false,
+            explicit: false,
             names: Names { hosts: true, ports: true, users: true },
             symbolic: false,
             extend: 0,
