@@ -1,0 +1,223 @@
+//! The owner walk: every process's descriptors, then names for the
+//! processes that won a socket.
+//!
+//! A socket shared by several processes belongs to the one that comes
+//! first in `/proc` directory order (ascending pid), as in net-tools,
+//! which keeps the first owner it finds. The descriptor scan is spread
+//! over a few threads that claim small batches of pids from a shared
+//! counter (the work per pid is very uneven); each thread remembers, per
+//! inode, the lowest pid position it saw, and the merge keeps the lowest
+//! of all, so the result does not depend on the thread count.
+//!
+//! Names are read afterwards and only for processes that own at least one
+//! socket. net-tools skips a socket whose owner's cmdline cannot be read;
+//! so does this walk.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::io;
+use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+
+use super::Owner;
+use super::source::ProcSource;
+
+/// The most threads that scan descriptors.
+const MAX_WORKERS: usize = 8;
+
+/// Fewer pids than this per thread are not worth a thread.
+const PIDS_PER_WORKER: usize = 32;
+
+/// Pids a thread claims at a time.
+const BATCH: usize = 8;
+
+/// The outcome of a walk: owners, the inode-to-owner index, and whether
+/// some process denied access.
+#[derive(Debug, Default)]
+pub(crate) struct Walk {
+    pub(crate) owners: Vec<Owner>,
+    pub(crate) by_inode: HashMap<u64, usize>,
+    pub(crate) denied: bool,
+}
+
+/// Walks `proc` with as many threads as the machine and the process count
+/// make worthwhile.
+pub(crate) fn walk(proc: &impl ProcSource) -> Walk {
+    let pids = match proc.pids() {
+        Ok(pids) => pids,
+        Err(error) => {
+            return Walk { denied: is_denied(&error), ..Walk::default() };
+        }
+    };
+    let workers = worker_count(pids.len());
+    walk_pids(proc, &pids, workers)
+}
+
+/// Walks the given pids with `workers` threads (the caller's included).
+pub(crate) fn walk_pids(
+    proc: &impl ProcSource,
+    pids: &[u32],
+    workers: usize,
+) -> Walk {
+    let holders = first_holders(proc, pids, workers);
+    let (owners, by_inode) = name_owners(proc, pids, holders.first);
+    Walk { owners, by_inode, denied: holders.denied }
+}
+
+/// True for the error net-tools reports as missing privileges.
+pub(crate) fn is_denied(error: &io::Error) -> bool {
+    error.raw_os_error() == Some(libc::EACCES)
+}
+
+/// How many threads scan `pid_count` processes.
+fn worker_count(pid_count: usize) -> usize {
+    let cores = thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    cores.min(MAX_WORKERS).min(pid_count.div_ceil(PIDS_PER_WORKER)).max(1)
+}
+
+/// For each socket inode, the position in `pids` of its first holder.
+#[derive(Debug, Default)]
+struct Holders {
+    first: HashMap<u64, usize>,
+    denied: bool,
+}
+
+impl Holders {
+    /// Scans batches of pids claimed from `next` until none are left.
+    fn scan(
+        &mut self,
+        proc: &impl ProcSource,
+        pids: &[u32],
+        next: &AtomicUsize,
+    ) {
+        loop {
+            let start = next.fetch_add(BATCH, Ordering::Relaxed);
+            if start >= pids.len() {
+                return;
+            }
+            let end = start.saturating_add(BATCH).min(pids.len());
+            for (position, &pid) in (start..end).zip(&pids[start..end]) {
+                self.scan_pid(proc, pid, position);
+            }
+        }
+    }
+
+    /// Records the sockets of one process; positions only grow within a
+    /// thread, so the first entry for an inode is this thread's lowest.
+    fn scan_pid(&mut self, proc: &impl ProcSource, pid: u32, position: usize) {
+        let first = &mut self.first;
+        let result = proc.socket_inodes(pid, &mut |inode| {
+            first.entry(inode).or_insert(position);
+        });
+        if let Err(error) = result {
+            self.denied |= is_denied(&error);
+        }
+    }
+
+    /// Combines two threads' findings, keeping the lower position.
+    fn merge(mut self, other: Holders) -> Holders {
+        self.denied |= other.denied;
+        for (inode, position) in other.first {
+            match self.first.entry(inode) {
+                Entry::Occupied(mut seen) if *seen.get() > position => {
+                    seen.insert(position);
+                }
+                Entry::Occupied(_) => {}
+                Entry::Vacant(slot) => {
+                    slot.insert(position);
+                }
+            }
+        }
+        self
+    }
+}
+
+/// Runs the descriptor scan on `workers` threads (at least the caller's).
+fn first_holders(
+    proc: &impl ProcSource,
+    pids: &[u32],
+    workers: usize,
+) -> Holders {
+    let next = AtomicUsize::new(0);
+    let scan = || {
+        let mut holders = Holders {
+            first: HashMap::with_capacity(pids.len().max(256)),
+            denied: false,
+        };
+        holders.scan(proc, pids, &next);
+        holders
+    };
+    thread::scope(|scope| {
+        // Helpers that fail to start leave their share to the caller.
+        let helpers: Vec<_> = (1..workers)
+            .filter_map(|_| {
+                thread::Builder::new().spawn_scoped(scope, scan).ok()
+            })
+            .collect();
+        let mine = scan();
+        helpers
+            .into_iter()
+            .filter_map(|helper| helper.join().ok())
+            .fold(mine, Holders::merge)
+    })
+}
+
+/// Reads the names of the winning processes and turns positions into
+/// owner indexes; inodes of processes whose name cannot be read go.
+fn name_owners(
+    proc: &impl ProcSource,
+    pids: &[u32],
+    mut by_inode: HashMap<u64, usize>,
+) -> (Vec<Owner>, HashMap<u64, usize>) {
+    let mut owners = Vec::new();
+    let mut slots: HashMap<usize, Option<usize>> = HashMap::new();
+    by_inode.retain(|_, position| {
+        let slot = *slots.entry(*position).or_insert_with(|| {
+            let pid = *pids.get(*position)?;
+            let name = program_name(proc.argv0(pid).ok()?);
+            owners.push(Owner { pid, name });
+            Some(owners.len() - 1)
+        });
+        slot.map(|slot| *position = slot).is_some()
+    });
+    (owners, by_inode)
+}
+
+/// net-tools' program name: `argv[0]` after its last `/` when it starts
+/// with `/`, otherwise all of `argv[0]` (blanks included).
+pub(crate) fn program_name(mut argv0: Vec<u8>) -> Vec<u8> {
+    if argv0.first() == Some(&b'/')
+        && let Some(slash) = argv0.iter().rposition(|&byte| byte == b'/')
+    {
+        argv0.drain(..=slash);
+    }
+    argv0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_argv0_keeps_its_basename() {
+        assert_eq!(program_name(b"/usr/bin/python3".to_vec()), b"python3");
+        assert_eq!(program_name(b"/opt/dir/".to_vec()), b"");
+        assert_eq!(program_name(b"/".to_vec()), b"");
+    }
+
+    #[test]
+    fn other_argv0_is_kept_whole() {
+        let title = b"nginx: master process /usr/sbin/nginx".to_vec();
+        assert_eq!(program_name(title.clone()), title);
+        assert_eq!(program_name(b"./run/me".to_vec()), b"./run/me");
+        assert_eq!(program_name(Vec::new()), b"");
+    }
+
+    #[test]
+    fn worker_count_is_bounded() {
+        assert_eq!(worker_count(0), 1);
+        assert_eq!(worker_count(1), 1);
+        assert!(worker_count(100_000) <= MAX_WORKERS);
+    }
+}
