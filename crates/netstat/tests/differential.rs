@@ -1,0 +1,350 @@
+//! Differential suite: our `netstat` against net-tools 2.10
+//! (`/usr/bin/netstat`), byte for byte. A private network namespace gets
+//! a fixture process holding sockets on fixed ports
+//! (`tests/differential/fixture.py`); each line of
+//! `tests/differential/invocations.txt` then runs both binaries back to
+//! back inside it and compares stdout, stderr and exit status after the
+//! few normalisations of `compare.rs`. Differences must be listed, with a
+//! reason, in `compat/known-differences.txt`; listed invocations that no
+//! longer differ fail as "stale". Needs root, `ip`, `python3`, `setpriv`,
+//! `timeout` and net-tools; without them it prints why and passes, except
+//! under `CI=true`, where it must run.
+//!
+//! `NETSTAT_RS_OURS=/usr/bin/netstat cargo test --test differential`
+//! compares net-tools with itself: a self-check of the harness, in which
+//! every invocation is identical and every listed one shows as stale.
+
+#[path = "../../../tests/differential/compare.rs"]
+mod compare;
+#[path = "../../../tests/differential/env.rs"]
+mod env;
+#[path = "../../../tests/differential/known.rs"]
+mod known;
+#[path = "../../../tests/differential/run.rs"]
+mod run;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use env::Env;
+use known::{Entry, Known};
+use run::{Invocation, Outcome};
+
+/// The reference implementation.
+const REFERENCE: &str = "/usr/bin/netstat";
+
+/// After this long, the remaining invocations are not run (and fail).
+const SUITE_DEADLINE: Duration = Duration::from_secs(8 * 60);
+
+/// How often an invocation is retried when the reference output itself
+/// changed between the runs (a timer or retransmit count moved).
+const ATTEMPTS: usize = 3;
+
+#[test]
+fn differential_against_net_tools() {
+    if let Some(reason) = skip_reason() {
+        assert!(!in_ci(), "differential: cannot run in CI: {reason}");
+        say(&format!("differential: skipped: {reason}"));
+        return;
+    }
+    let tally = run_suite();
+    say(&tally.summary());
+    assert_eq!(tally.failing, 0, "{}", tally.summary());
+}
+
+fn run_suite() -> Tally {
+    let root = repo_root();
+    let invocations = load_invocations(&root);
+    let known = load_known(&root);
+    let script = root.join("tests/differential/fixture.py");
+    let mut env = Env::start(&script)
+        .unwrap_or_else(|e| panic!("differential: setup failed: {e}"));
+    check_fixture(&env);
+    let bins = Binaries::new(&env);
+    let mut tally = Tally::default();
+    let started = Instant::now();
+    for inv in &invocations {
+        if let Some(note) = env.keep_time_wait() {
+            say(&format!("differential: note: TIME_WAIT renewal: {note}"));
+        }
+        let entries = known.entries(&inv.line);
+        let verdict = if started.elapsed() > SUITE_DEADLINE {
+            Verdict::Failing("not run: suite deadline passed".into(), None)
+        } else {
+            judge(&env, &bins, inv, entries)
+        };
+        tally.record(&inv.line, verdict);
+    }
+    check_listed_invocations(&known, &invocations, &mut tally);
+    tally
+}
+
+// ------------------------------------------------------------ preflight
+
+/// Why the suite cannot run here, if it cannot.
+fn skip_reason() -> Option<String> {
+    if effective_uid() != Some(0) {
+        return Some("not running as root".into());
+    }
+    if !Path::new(REFERENCE).exists() {
+        return Some(format!("{REFERENCE} (net-tools) is missing"));
+    }
+    let tools = ["ip", "python3", "setpriv", "timeout"];
+    let missing: Vec<&str> =
+        tools.into_iter().filter(|tool| !on_path(tool)).collect();
+    (!missing.is_empty()).then(|| format!("missing {}", missing.join(", ")))
+}
+
+fn effective_uid() -> Option<u32> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("Uid:"))?;
+    line.split_whitespace().nth(2)?.parse().ok()
+}
+
+fn on_path(tool: &str) -> bool {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let extra = ["/usr/sbin", "/sbin"].map(PathBuf::from);
+    std::env::split_paths(&path)
+        .chain(extra)
+        .any(|dir| dir.join(tool).is_file())
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+// -------------------------------------------------------------- inputs
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn load_invocations(root: &Path) -> Vec<Invocation> {
+    let path = root.join("tests/differential/invocations.txt");
+    let text = read(&path);
+    run::load_invocations(&text)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn load_known(root: &Path) -> Known {
+    let path = root.join("compat/known-differences.txt");
+    Known::parse(&read(&path))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Where the two netstats are found. Both are run as plain `netstat`
+/// through `PATH`; ours from a copy that any user may execute.
+struct Binaries {
+    reference: PathBuf,
+    ours: PathBuf,
+}
+
+impl Binaries {
+    fn new(env: &Env) -> Binaries {
+        let ours = std::env::var_os("NETSTAT_RS_OURS").map_or_else(
+            || env!("CARGO_BIN_EXE_netstat").into(),
+            PathBuf::from,
+        );
+        say(&format!("differential: ours is {}", ours.display()));
+        let ours = env
+            .public_copy(&ours)
+            .unwrap_or_else(|e| panic!("differential: setup failed: {e}"));
+        let reference = Path::new(REFERENCE).parent().expect("a directory");
+        Binaries { reference: reference.into(), ours }
+    }
+}
+
+/// Text the reference must print for the fixture: without it the
+/// comparisons below would prove little.
+const FIXTURE_MARKS: &[&str] = &[
+    "LISTEN",
+    "ESTABLISHED",
+    "SYN_SENT",
+    "TIME_WAIT",
+    "FIN_WAIT2",
+    "CLOSE_WAIT",
+    "keepalive (",
+    "1234      0 127.0.0.1:8080",
+    "tcp6       0      0 127.0.0.1:443",
+    "127.0.0.1:5000          127.0.0.1:53",
+    "udpl ",
+    "udpl6 ",
+    "raw        0      0 127.0.0.1:253",
+    "raw6 ",
+    "2001:db8:aaaa:bbbb:cccc:dddd:eeee:1:253",
+    "@nsrs-abstract",
+    "SEQPACKET",
+    "/nsrs worker:",
+    "/nsrs\x1b[1m\tctl",
+];
+
+/// Checks that the fixture's sockets are there, as net-tools sees them.
+fn check_fixture(env: &Env) {
+    let inv = Invocation::parse("netstat -anpoW").expect("valid line");
+    let reference = Path::new(REFERENCE).parent().expect("a directory");
+    let out = run::run(&env.ns, reference, &inv);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let missing: Vec<&str> =
+        FIXTURE_MARKS.iter().copied().filter(|m| !text.contains(m)).collect();
+    let big_send_q = text
+        .lines()
+        .any(|l| l.split_whitespace().nth(2).is_some_and(|q| q.len() > 6));
+    assert!(
+        missing.is_empty() && big_send_q,
+        "differential: fixture incomplete (missing {missing:?}, Send-Q > \
+         999999: {big_send_q}); net-tools ({}) printed:\n{text}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+// ------------------------------------------------------------ judging
+
+/// The outcome of one invocation.
+enum Verdict {
+    Identical,
+    /// Differs as listed; ids and the diff.
+    Known(Vec<String>, String),
+    /// Why it fails, and the diff if there is one.
+    Failing(String, Option<String>),
+}
+
+/// Both normalised outcomes of the last attempt.
+struct Comparison {
+    reference: Outcome,
+    ours: Outcome,
+    unstable: bool,
+}
+
+impl Comparison {
+    fn same(&self) -> bool {
+        self.reference == self.ours
+    }
+}
+
+fn judge(
+    env: &Env,
+    bins: &Binaries,
+    inv: &Invocation,
+    entries: &[Entry],
+) -> Verdict {
+    let cmp = compare_runs(env, bins, inv);
+    let ids: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();
+    if cmp.same() {
+        return if ids.is_empty() {
+            Verdict::Identical
+        } else {
+            let why = format!("stale known difference ({})", ids.join(", "));
+            Verdict::Failing(why, None)
+        };
+    }
+    let diff = compare::diff(&cmp.reference, &cmp.ours);
+    let status_differs = cmp.reference.status != cmp.ours.status;
+    if ids.is_empty() {
+        let why = if cmp.unstable {
+            "different (and the reference output kept changing)"
+        } else {
+            "different"
+        };
+        Verdict::Failing(why.into(), Some(diff))
+    } else if status_differs && !known::allows_exit_difference(entries) {
+        let why = format!(
+            "known difference ({}), but the exit status differs",
+            ids.join(", ")
+        );
+        Verdict::Failing(why, Some(diff))
+    } else {
+        Verdict::Known(ids, diff)
+    }
+}
+
+/// Runs reference, ours and, when they differ, the reference again. A
+/// difference counts only when the reference repeated itself; otherwise
+/// the system moved between runs and the attempt is repeated.
+fn compare_runs(env: &Env, bins: &Binaries, inv: &Invocation) -> Comparison {
+    let mut last = None;
+    for _ in 0..ATTEMPTS {
+        let reference = normalised(env, &bins.reference, inv);
+        let ours = normalised(env, &bins.ours, inv);
+        if reference == ours {
+            return Comparison { reference, ours, unstable: false };
+        }
+        let again = normalised(env, &bins.reference, inv);
+        if again == ours || again == reference {
+            return Comparison { reference: again, ours, unstable: false };
+        }
+        last = Some(Comparison { reference: again, ours, unstable: true });
+    }
+    last.expect("at least one attempt")
+}
+
+fn normalised(env: &Env, bin_dir: &Path, inv: &Invocation) -> Outcome {
+    compare::normalise(inv, &run::run(&env.ns, bin_dir, inv))
+}
+
+/// Entries naming invocations that are not in the list fail too.
+fn check_listed_invocations(
+    known: &Known,
+    invocations: &[Invocation],
+    tally: &mut Tally,
+) {
+    for listed in known.invocations() {
+        if !invocations.iter().any(|inv| inv.line == listed) {
+            let why = "known difference for an invocation not in the list";
+            tally.record(listed, Verdict::Failing(why.into(), None));
+        }
+    }
+}
+
+// ------------------------------------------------------------ reporting
+
+#[derive(Default)]
+struct Tally {
+    identical: usize,
+    known: usize,
+    failing: usize,
+}
+
+impl Tally {
+    fn record(&mut self, line: &str, verdict: Verdict) {
+        match verdict {
+            Verdict::Identical => {
+                self.identical += 1;
+                say(&format!("differential: identical: {line}"));
+            }
+            Verdict::Known(ids, diff) => {
+                self.known += 1;
+                let ids = ids.join(", ");
+                say(&format!("differential: known difference ({ids}): {line}"));
+                say(diff.trim_end());
+            }
+            Verdict::Failing(why, diff) => {
+                self.failing += 1;
+                say(&format!("differential: FAILING, {why}: {line}"));
+                if let Some(diff) = diff {
+                    say(diff.trim_end());
+                }
+            }
+        }
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "differential: {} identical, {} known differences, {} failing",
+            self.identical, self.known, self.failing
+        )
+    }
+}
+
+/// Writes a line to stderr directly, past the test harness's capture, so
+/// the verdicts show in every run (CI logs included).
+fn say(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{text}");
+}

@@ -1,0 +1,228 @@
+//! The test environment: a private network namespace `nsrs-<pid>` with
+//! its own `/etc/netns/<name>/{hosts,resolv.conf}` (which `ip netns exec`
+//! bind-mounts over `/etc`), a temp dir for UNIX socket paths and a copy
+//! of our binary that an unprivileged user may run, and the fixture
+//! process holding the sockets. [`Env`] removes all of it when dropped,
+//! also after a failure or panic; it only ever stops the fixture process
+//! it started itself.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The 52-character name of 127.0.0.5 (wider than any address column).
+pub const LONG_NAME: &str =
+    "nsrs-a-fifty-two-character-long-hostname.example.org";
+
+/// How long the fixture may take to say "ready" or answer a command.
+const FIXTURE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The fixture's TIME_WAIT socket lives 60 s; renew it after this long.
+const TIME_WAIT_RENEWAL: Duration = Duration::from_secs(40);
+
+/// Namespace, files and fixture of one suite run.
+pub struct Env {
+    /// Namespace name, for `ip netns exec`.
+    pub ns: String,
+    /// Temp dir (UNIX socket paths, binary copy).
+    pub tmp: PathBuf,
+    etc: PathBuf,
+    made_etc_netns: bool,
+    ns_added: bool,
+    fixture: Option<Fixture>,
+}
+
+struct Fixture {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: Receiver<String>,
+    time_wait_at: Instant,
+}
+
+impl Env {
+    /// Creates the namespace and its files, then starts the fixture.
+    pub fn start(fixture_script: &Path) -> Result<Env, String> {
+        let pid = std::process::id();
+        let ns = format!("nsrs-{pid}");
+        let mut env = Env {
+            etc: Path::new("/etc/netns").join(&ns),
+            tmp: std::env::temp_dir().join(&ns),
+            ns,
+            made_etc_netns: false,
+            ns_added: false,
+            fixture: None,
+        };
+        env.make_files()?;
+        env.add_namespace()?;
+        env.fixture = Some(Fixture::start(&env.ns, fixture_script, &env.tmp)?);
+        Ok(env)
+    }
+
+    fn make_files(&mut self) -> Result<(), String> {
+        self.made_etc_netns = !Path::new("/etc/netns").exists();
+        fs::create_dir_all(&self.etc).map_err(|e| io_error(&self.etc, e))?;
+        write(&self.etc.join("hosts"), &hosts())?;
+        write(&self.etc.join("resolv.conf"), RESOLV_CONF)?;
+        // A leftover of an earlier run that had our pid and was killed.
+        let _ = fs::remove_dir_all(&self.tmp);
+        fs::create_dir(&self.tmp).map_err(|e| io_error(&self.tmp, e))?;
+        let open = fs::Permissions::from_mode(0o755);
+        fs::set_permissions(&self.tmp, open).map_err(|e| io_error(&self.tmp, e))
+    }
+
+    fn add_namespace(&mut self) -> Result<(), String> {
+        let status =
+            Command::new("ip").args(["netns", "add", &self.ns]).status();
+        match status {
+            Ok(s) if s.success() => {
+                self.ns_added = true;
+                Ok(())
+            }
+            other => Err(format!("ip netns add {}: {other:?}", self.ns)),
+        }
+    }
+
+    /// Copies `binary` as `<tmp>/bin/netstat`, readable and runnable by
+    /// all, so that runs under `setpriv` can execute it wherever the
+    /// checkout lives; returns the directory.
+    pub fn public_copy(&self, binary: &Path) -> Result<PathBuf, String> {
+        let dir = self.tmp.join("bin");
+        fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+        let copy = dir.join("netstat");
+        fs::copy(binary, &copy).map_err(|e| io_error(binary, e))?;
+        let mode = fs::Permissions::from_mode(0o755);
+        for path in [&dir, &copy] {
+            fs::set_permissions(path, mode.clone())
+                .map_err(|e| io_error(path, e))?;
+        }
+        Ok(dir)
+    }
+
+    /// Renews the fixture's TIME_WAIT socket when it is about to expire.
+    /// Returns a note when that failed (the suite goes on).
+    pub fn keep_time_wait(&mut self) -> Option<String> {
+        let fixture = self.fixture.as_mut()?;
+        if fixture.time_wait_at.elapsed() < TIME_WAIT_RENEWAL {
+            return None;
+        }
+        let answer = fixture.command("refresh");
+        fixture.time_wait_at = Instant::now();
+        match answer {
+            Ok(line) if line == "refreshed" => None,
+            Ok(line) => Some(line),
+            Err(error) => Some(error),
+        }
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        if let Some(fixture) = self.fixture.take() {
+            fixture.stop();
+        }
+        if self.ns_added {
+            let _ =
+                Command::new("ip").args(["netns", "del", &self.ns]).status();
+        }
+        let _ = fs::remove_dir_all(&self.etc);
+        if self.made_etc_netns {
+            let _ = fs::remove_dir("/etc/netns");
+        }
+        let _ = fs::remove_dir_all(&self.tmp);
+    }
+}
+
+impl Fixture {
+    fn start(ns: &str, script: &Path, tmp: &Path) -> Result<Fixture, String> {
+        let mut child = Command::new("ip")
+            .args(["netns", "exec", ns, "python3"])
+            .arg(script)
+            .arg(tmp)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start the fixture: {e}"))?;
+        let stdin = child.stdin.take();
+        let lines = forward_lines(child.stdout.take());
+        let mut fixture =
+            Fixture { child, stdin, lines, time_wait_at: Instant::now() };
+        match fixture.answer() {
+            Ok(line) if line == "ready" => Ok(fixture),
+            Ok(line) => Err(format!("fixture said {line:?}, not ready")),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Sends one command line and waits for the answer line.
+    fn command(&mut self, command: &str) -> Result<String, String> {
+        let stdin = self.stdin.as_mut().ok_or("fixture stdin closed")?;
+        writeln!(stdin, "{command}").map_err(|e| e.to_string())?;
+        stdin.flush().map_err(|e| e.to_string())?;
+        self.answer()
+    }
+
+    fn answer(&mut self) -> Result<String, String> {
+        self.lines.recv_timeout(FIXTURE_TIMEOUT).map_err(|_| {
+            "the fixture exited or did not answer (see its stderr)".to_string()
+        })
+    }
+
+    /// Closes stdin (the fixture's signal to exit), waits a little, then
+    /// kills the fixture process if it is still there.
+    fn stop(mut self) {
+        drop(self.stdin.take());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn forward_lines(
+    stdout: Option<std::process::ChildStdout>,
+) -> Receiver<String> {
+    let (send, receive) = mpsc::channel();
+    if let Some(stdout) = stdout {
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    receive
+}
+
+/// The namespace's hosts file: the names the listings resolve to.
+fn hosts() -> String {
+    assert_eq!(LONG_NAME.len(), 52);
+    format!(
+        "127.0.0.1\tlocalhost\n127.0.0.5\t{LONG_NAME}\n\
+         127.0.0.6\tshort6\n::1\tip6-localhost\n"
+    )
+}
+
+/// DNS goes to [::1]:53, where nothing listens: every query fails at once
+/// with "connection refused". (127.0.0.1 would reach the fixture's UDP
+/// socket on 0.0.0.0:53, which never answers, so each lookup would wait
+/// the full timeout and grow that socket's Recv-Q between the two runs.)
+const RESOLV_CONF: &str = "nameserver ::1\noptions timeout:1 attempts:1\n";
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    fs::write(path, text).map_err(|e| io_error(path, e))
+}
+
+fn io_error(path: &Path, error: std::io::Error) -> String {
+    format!("{}: {error}", path.display())
+}
