@@ -59,6 +59,11 @@ pub struct Tables {
     pub netrom: bool,
     /// `--rose`.
     pub rose: bool,
+    /// `-2`, `-f`, `--bluetooth`, `-A bluetooth`: Bluetooth sockets.
+    /// net-tools 2.10 (Debian) is built without them: after the other
+    /// tables it prints "feature `AF BLUETOOTH' not supported" and exits
+    /// 1. `flags` ends the run itself when nothing else is listed.
+    pub bluetooth: bool,
 }
 
 /// Which names are looked up (`-n` clears all three).
@@ -118,6 +123,16 @@ pub struct Settings {
     pub cache: bool,
     /// `--proc-root DIR`: where `/proc` is (default `/proc`).
     pub proc_root: PathBuf,
+    /// Families named by `-A`, `-4`, `-6`, `-x` and the family switches,
+    /// in command-line order with repeats, spelt as net-tools records them
+    /// (`inet`, `inet6`, `unix`, `ipx`, `ax25`, `netrom`, `ddp`, `x25`,
+    /// `rose`, `bluetooth`, `ec` for econet, `ash`). Empty means `inet`.
+    /// `-r` prints one table per entry, in order, and stops at the first
+    /// without routes: `unix`, `ec`, `ash` ("No routing for address family
+    /// `unix'.", exit 3), `bluetooth` ("Address family `bluetooth' not
+    /// supported.", exit 3); `flags` ends the run itself when that is the
+    /// first entry. `-s` runs only for `[]`, `[inet]` or `[inet6]`.
+    pub families: Vec<&'static str>,
 }
 
 impl Default for Settings {
@@ -142,6 +157,7 @@ impl Default for Settings {
             fib: false,
             cache: false,
             proc_root: PathBuf::from("/proc"),
+            families: Vec::new(),
         }
     }
 }
