@@ -1,0 +1,75 @@
+//! Kernel text is untrusted input and standard output may go away: these
+//! tests feed netstat-rs malformed tables through `--proc-root` and close
+//! its output early, and check that it neither panics nor stops the
+//! listing, nor lets a name drive the terminal. No root needed.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name)
+}
+
+fn netstat(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_netstat"))
+        .arg("--proc-root")
+        .arg(root)
+        .args(args)
+        .output()
+        .expect("run netstat")
+}
+
+#[test]
+fn malformed_lines_are_skipped_and_the_listing_goes_on() {
+    let output = netstat(&fixture("proc-malformed"), &["-an"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+
+    // The one good TCP row and the good UNIX rows survive the junk.
+    assert!(output.status.success(), "{output:?}");
+    assert!(output.stderr.is_empty(), "{output:?}");
+    assert!(stdout.contains("127.0.0.1:8080          127.0.0.1:40001"));
+    assert!(stdout.contains("6003     /run/ok.sock\n"), "{stdout}");
+    let tcp_rows = stdout.lines().filter(|l| l.starts_with("tcp")).count();
+    assert_eq!(tcp_rows, 1, "{stdout}");
+}
+
+#[test]
+fn control_characters_in_paths_are_escaped() {
+    let output = netstat(&fixture("proc-malformed"), &["-xa"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("/run/evil\\x1b[31mred\\x07.sock\n"), "{stdout}");
+    assert!(!output.stdout.contains(&0x1b), "raw ESC reached the output");
+}
+
+#[test]
+fn a_missing_proc_root_is_reported_not_fatal() {
+    let output = netstat(Path::new("/nonexistent-proc-root"), &["-t"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr,
+        "netstat: no support for `AF INET (tcp)' on this system.\n"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("Active Internet connections (w/o servers)\n"));
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_netstat"))
+        .arg("--proc-root")
+        .arg(fixture("proc-sockets"))
+        .args(["-an"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run netstat");
+
+    // Close the reading end before netstat writes anything.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("wait for netstat");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(output.stderr.is_empty(), "{output:?}");
+}
