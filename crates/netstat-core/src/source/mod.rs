@@ -3,6 +3,7 @@
 //! saved `/proc` tree reads like the live one; a netlink source will sit
 //! beside it and fill the same types.
 
+pub mod netlink;
 pub mod proc_net;
 
 use std::fmt;
