@@ -53,9 +53,13 @@ fn run(settings: &Settings, out: &mut impl Write) -> io::Result<u8> {
             let mut listing = modes::sockets::Listing::new(settings);
             repeat(settings, out, |out| listing.run(settings, out))
         }
-        // TODO: build the route, interface, statistics and masquerade
-        // views (issue 3); until then they print nothing.
-        Mode::Routes | Mode::Interfaces | Mode::Statistics => Ok(0),
+        Mode::Routes => {
+            let mut routes = modes::routes::Routes::new(settings);
+            repeat(settings, out, |out| routes.run(settings, out))
+        }
+        // TODO: build the interface, statistics and masquerade views
+        // (issue 3); until then they print nothing.
+        Mode::Interfaces | Mode::Statistics => Ok(0),
         Mode::Masquerade => {
             messages::no_support(out, "ip_masquerade");
             Ok(1)

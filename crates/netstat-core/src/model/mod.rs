@@ -4,8 +4,12 @@
 //! codes, clock ticks) so that every renderer can make its own choices;
 //! the classic renderer maps them to net-tools' spellings.
 
+mod group;
+mod route;
 mod socket;
 
+pub use group::Membership;
+pub use route::{CachedRoute, Ipv6Route, Route, RouteFlags};
 pub use socket::{
     Endpoint, Family, InetSocket, Protocol, TcpState, Timer, UnixSocket,
     UnixState, UnixType,

@@ -3,8 +3,10 @@
 //! saved `/proc` tree reads like the live one; a netlink source will sit
 //! beside it and fill the same types.
 
+pub mod group;
 pub mod netlink;
 pub mod proc_net;
+pub mod route;
 
 use std::fmt;
 use std::io;

@@ -2,6 +2,8 @@
 //! renders through the classic renderer and reports an exit status; none
 //! parses the command line.
 
+pub mod groups;
+pub mod routes;
 pub mod sockets;
 
 /// The exit status a view asks for: 0 success, 1 a requested table is

@@ -20,7 +20,7 @@ use netstat_core::resolve::{self, Services, Users};
 use netstat_core::source::SourceError;
 use netstat_core::source::proc_net::ProcNet;
 
-use super::Status;
+use super::{Status, groups};
 use crate::messages;
 use crate::settings::{Settings, Show};
 
@@ -70,7 +70,14 @@ impl Listing {
                 status.max(self.inet_block(settings, owners.as_ref(), out)?);
         }
 
-        // TODO: print the multicast group table for -g (issue 3).
+        // The multicast group table (-g).
+        if tables.groups {
+            let cache = groups::HostCache {
+                names: &mut self.hosts,
+                looked_up: &mut self.looked_up,
+            };
+            status = status.max(groups::print(settings, cache, out)?);
+        }
 
         // The UNIX block, then the families this kernel lacks.
         if tables.unix {

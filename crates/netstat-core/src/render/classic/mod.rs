@@ -4,7 +4,9 @@
 //! control bytes) this renderer differs on purpose; each difference is
 //! listed in `compat/known-differences.txt`.
 
+pub mod group;
 pub mod program;
+pub mod route;
 
 mod address;
 mod inet;
