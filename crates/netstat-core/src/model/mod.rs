@@ -7,6 +7,7 @@
 mod group;
 mod route;
 mod socket;
+mod stats;
 
 pub use group::Membership;
 pub use route::{CachedRoute, Ipv6Route, Route, RouteFlags};
@@ -14,3 +15,4 @@ pub use socket::{
     Endpoint, Family, InetSocket, Protocol, TcpState, Timer, UnixSocket,
     UnixState, UnixType,
 };
+pub use stats::{Counter, StatsSection};

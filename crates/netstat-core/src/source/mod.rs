@@ -7,6 +7,7 @@ pub mod group;
 pub mod netlink;
 pub mod proc_net;
 pub mod route;
+pub mod stats;
 
 use std::fmt;
 use std::io;

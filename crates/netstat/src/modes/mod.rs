@@ -5,6 +5,7 @@
 pub mod groups;
 pub mod routes;
 pub mod sockets;
+pub mod stats;
 
 /// The exit status a view asks for: 0 success, 1 a requested table is
 /// missing, 255 a table could not be read.

@@ -7,9 +7,11 @@
 pub mod group;
 pub mod program;
 pub mod route;
+pub mod stats;
 
 mod address;
 mod inet;
+mod stats_texts;
 mod unix;
 
 pub use address::{Naming, address_field, host_text, ipv6_text, port_text};
