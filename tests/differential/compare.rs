@@ -135,6 +135,11 @@ fn lines(bytes: &[u8]) -> Vec<String> {
     out
 }
 
+/// One line without its newline, shown as in diffs (`$` at the end).
+pub fn visible(line: &[u8]) -> String {
+    show(&(String::from_utf8_lossy(line).into_owned() + "\n"))
+}
+
 fn show(line: &str) -> String {
     let mut shown = String::new();
     for c in line.chars() {
@@ -224,6 +229,11 @@ mod tests {
     fn first_listing_stops_at_the_repeated_title() {
         let text = b"T\nrow\nT\nrow\n";
         assert_eq!(first_listing(text), b"T\nrow\n".to_vec());
+    }
+
+    #[test]
+    fn visible_lines_show_controls_and_the_end() {
+        assert_eq!(visible(b"a\x1b\tb  "), "a\\u{1b}\\tb  $");
     }
 
     #[test]

@@ -1,7 +1,13 @@
 //! The known-differences list (`compat/known-differences.txt`): one entry
 //! a line, `<difference-id> TAB <invocation line> TAB <reason>`, `#`
-//! comments and blank lines ignored. An entry lets the listed invocation's
-//! streams differ from net-tools; the exit status must still match unless
+//! comments and blank lines ignored. Entries whose invocation starts with
+//! a suite tag (a first word ending in a colon, such as `frozen:` or
+//! `views:`) belong to other test suites and are skipped here.
+//!
+//! An entry's id says how it is checked ([`Check`]): `wide-addresses`,
+//! `whole-unix-paths` and `escaped-names` are verified line by line (see
+//! `verify.rs`); every other id lets the listed invocation's streams
+//! differ from net-tools as a whole. The exit status must match unless
 //! the id ends in `+exit`. The harness reports entries that no longer
 //! differ ("stale") and entries naming no invocation, so the list stays
 //! honest.
@@ -10,6 +16,31 @@ use std::collections::BTreeMap;
 
 /// Suffix of an id that also allows the exit status to differ.
 pub const EXIT_SUFFIX: &str = "+exit";
+
+/// How the suite checks a difference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// `wide-addresses`: ours with `--trim` is compared instead of ours.
+    Trim,
+    /// `whole-unix-paths`: a UNIX row 2.10 cut at a blank.
+    UnixPath,
+    /// `escaped-names`: an escape in the `PID/Program name` field.
+    EscapedName,
+    /// Any other id: the whole invocation may differ.
+    Whole,
+}
+
+impl Check {
+    /// The check for an id.
+    pub fn of(id: &str) -> Check {
+        match id {
+            "wide-addresses" => Check::Trim,
+            "whole-unix-paths" => Check::UnixPath,
+            "escaped-names" => Check::EscapedName,
+            _ => Check::Whole,
+        }
+    }
+}
 
 /// One line of the list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +51,13 @@ pub struct Entry {
     pub invocation: String,
     /// Why the outputs differ.
     pub reason: String,
+}
+
+impl Entry {
+    /// How the suite checks this entry.
+    pub fn check(&self) -> Check {
+        Check::of(&self.id)
+    }
 }
 
 /// All entries, grouped by invocation line.
@@ -34,6 +72,9 @@ impl Known {
         let mut known = Known::default();
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if for_other_suite(line) {
                 continue;
             }
             let entry = parse_entry(line).ok_or_else(|| {
@@ -54,6 +95,14 @@ impl Known {
     pub fn invocations(&self) -> impl Iterator<Item = &str> {
         self.by_invocation.keys().map(String::as_str)
     }
+}
+
+/// Whether a line is an entry of another suite: its invocation starts
+/// with a tag such as `frozen:`.
+fn for_other_suite(line: &str) -> bool {
+    let invocation = line.split('\t').nth(1).unwrap_or_default();
+    let first = invocation.split_whitespace().next().unwrap_or_default();
+    first.ends_with(':')
 }
 
 fn parse_entry(line: &str) -> Option<Entry> {
@@ -90,6 +139,23 @@ mod tests {
         assert_eq!(entries.len(), 2);
         assert!(allows_exit_difference(entries));
         assert!(known.entries("netstat").is_empty());
+    }
+
+    #[test]
+    fn other_suites_entries_are_skipped() {
+        let text = "wide-addresses\tfrozen: -a\tr\n\
+                    y\tviews: netstat -g4\tr\nx\tnetstat -l\tr\n";
+        let known = Known::parse(text).unwrap();
+        assert_eq!(known.invocations().collect::<Vec<_>>(), ["netstat -l"]);
+    }
+
+    #[test]
+    fn ids_choose_the_check() {
+        assert_eq!(Check::of("wide-addresses"), Check::Trim);
+        assert_eq!(Check::of("whole-unix-paths"), Check::UnixPath);
+        assert_eq!(Check::of("escaped-names"), Check::EscapedName);
+        assert_eq!(Check::of("own-version"), Check::Whole);
+        assert_eq!(Check::of("notrim-accepted+exit"), Check::Whole);
     }
 
     #[test]

@@ -10,9 +10,19 @@
 //! `timeout` and net-tools; without them it prints why and passes, except
 //! under `CI=true`, where it must run.
 //!
+//! Most ids excuse an invocation as a whole, but `wide-addresses`,
+//! `whole-unix-paths` and `escaped-names` are verified line by line
+//! (`verify.rs`): with `wide-addresses` ours is run again with `--trim`
+//! and that run is what net-tools is compared with; every line that still
+//! differs must then be explained by one of the invocation's ids, or it
+//! fails with the lines shown. An id that explains no line is stale too.
+//!
 //! `NETSTAT_RS_OURS=/usr/bin/netstat cargo test --test differential`
 //! compares net-tools with itself: a self-check of the harness, in which
 //! every invocation is identical and every listed one shows as stale.
+//! `NETSTAT_RS_OURS` may name any program that behaves as netstat, such
+//! as a wrapper script that alters our output to prove a regression is
+//! caught.
 
 #[path = "../../../tests/differential/compare.rs"]
 mod compare;
@@ -22,14 +32,17 @@ mod env;
 mod known;
 #[path = "../../../tests/differential/run.rs"]
 mod run;
+#[path = "../../../tests/differential/verify.rs"]
+mod verify;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use env::Env;
-use known::{Entry, Known};
+use known::{Check, Entry, Known};
 use run::{Invocation, Outcome};
+use verify::Rules;
 
 /// The reference implementation.
 const REFERENCE: &str = "/usr/bin/netstat";
@@ -209,16 +222,18 @@ fn check_fixture(env: &Env) {
 /// The outcome of one invocation.
 enum Verdict {
     Identical,
-    /// Differs as listed; ids and the diff.
-    Known(Vec<String>, String),
+    /// Differs as listed; what the ids explained, and the diff.
+    Known(String, String),
     /// Why it fails, and the diff if there is one.
     Failing(String, Option<String>),
 }
 
-/// Both normalised outcomes of the last attempt.
+/// Both normalised outcomes of the last attempt, and ours run with
+/// `--trim` when the invocation lists `wide-addresses`.
 struct Comparison {
     reference: Outcome,
     ours: Outcome,
+    trimmed: Option<Outcome>,
     unstable: bool,
 }
 
@@ -234,8 +249,12 @@ fn judge(
     inv: &Invocation,
     entries: &[Entry],
 ) -> Verdict {
-    let cmp = compare_runs(env, bins, inv);
+    // Ours is also run with `--trim` when `wide-addresses` is listed.
+    let checks: Vec<Check> = entries.iter().map(Entry::check).collect();
+    let cmp = compare_runs(env, bins, inv, checks.contains(&Check::Trim));
     let ids: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();
+
+    // Identical outputs leave any entry stale.
     if cmp.same() {
         return if ids.is_empty() {
             Verdict::Identical
@@ -244,6 +263,8 @@ fn judge(
             Verdict::Failing(why, None)
         };
     }
+
+    // A difference needs entries, and most entries keep the exit status.
     let diff = compare::diff(&cmp.reference, &cmp.ours);
     let status_differs = cmp.reference.status != cmp.ours.status;
     if ids.is_empty() {
@@ -259,29 +280,153 @@ fn judge(
             ids.join(", ")
         );
         Verdict::Failing(why, Some(diff))
+    } else if checks.contains(&Check::Whole) {
+        Verdict::Known(format!("{}: whole invocation", ids.join(", ")), diff)
     } else {
-        Verdict::Known(ids, diff)
+        verify_lines(&cmp, &checks, diff)
     }
 }
 
-/// Runs reference, ours and, when they differ, the reference again. A
-/// difference counts only when the reference repeated itself; otherwise
-/// the system moved between runs and the attempt is repeated.
-fn compare_runs(env: &Env, bins: &Binaries, inv: &Invocation) -> Comparison {
+/// Judges an invocation whose entries are all verified line by line: ours
+/// must be its `--trim` run widened (with `wide-addresses`), every line
+/// that differs from net-tools must be explained by a listed id, and each
+/// listed id must explain something.
+fn verify_lines(cmp: &Comparison, checks: &[Check], diff: String) -> Verdict {
+    let mut account = Account::default();
+
+    // With `wide-addresses`, net-tools is compared with the `--trim` run.
+    let compared = match &cmp.trimmed {
+        Some(trimmed) => {
+            account.widening(verify::widening(trimmed, &cmp.ours));
+            trimmed
+        }
+        None => &cmp.ours,
+    };
+
+    // Every line that still differs needs a listed id to explain it.
+    let rules = Rules {
+        unix_paths: checks.contains(&Check::UnixPath),
+        escaped_names: checks.contains(&Check::EscapedName),
+    };
+    let found = verify::explain(&cmp.reference, compared, rules);
+    account.lines(rules, found);
+
+    // Unexplained lines fail first, then ids that explained nothing.
+    account.verdict(diff)
+}
+
+/// What the line-verified ids of one invocation explained.
+#[derive(Default)]
+struct Account {
+    /// `id: N rows` for each id that explained something.
+    explained: Vec<String>,
+    /// Ids that explained nothing.
+    stale: Vec<&'static str>,
+    /// Differences that no listed id explains.
+    problems: Vec<String>,
+}
+
+impl Account {
+    fn widening(&mut self, result: Result<usize, Vec<String>>) {
+        match result {
+            Ok(0) => self.stale.push("wide-addresses"),
+            Ok(n) => self.credit("wide-addresses", n),
+            Err(found) => self.problems.extend(found),
+        }
+    }
+
+    fn lines(&mut self, rules: Rules, found: verify::Findings) {
+        let counts = [
+            (rules.unix_paths, "whole-unix-paths", found.unix_paths),
+            (rules.escaped_names, "escaped-names", found.escaped_names),
+        ];
+        for (_, id, count) in counts.into_iter().filter(|c| c.0) {
+            if count == 0 {
+                self.stale.push(id);
+            } else {
+                self.credit(id, count);
+            }
+        }
+        self.problems.extend(found.unexplained);
+    }
+
+    fn credit(&mut self, id: &str, rows: usize) {
+        let rows =
+            if rows == 1 { "1 row".into() } else { format!("{rows} rows") };
+        self.explained.push(format!("{id}: {rows}"));
+    }
+
+    fn verdict(self, diff: String) -> Verdict {
+        if !self.problems.is_empty() {
+            let why = "differences that no listed id explains";
+            let shown = self.problems.join("\n") + "\n    full diff:\n" + &diff;
+            Verdict::Failing(why.into(), Some(indent(&shown)))
+        } else if !self.stale.is_empty() {
+            let stale = self.stale.join(", ");
+            let why = format!("stale known difference ({stale})");
+            Verdict::Failing(why, Some(diff))
+        } else {
+            Verdict::Known(self.explained.join(", "), diff)
+        }
+    }
+}
+
+/// Indents each line that is not indented yet, to set a report apart.
+fn indent(text: &str) -> String {
+    let lines = text.lines().map(|line| {
+        if line.starts_with(' ') {
+            line.to_string()
+        } else {
+            format!("    {line}")
+        }
+    });
+    lines.collect::<Vec<_>>().join("\n")
+}
+
+/// Runs reference, ours (also with `--trim` if `trim`) and, when they
+/// differ, the reference again. A difference counts only when the
+/// reference repeated itself; otherwise the system moved between runs and
+/// the attempt is repeated.
+fn compare_runs(
+    env: &Env,
+    bins: &Binaries,
+    inv: &Invocation,
+    trim: bool,
+) -> Comparison {
+    let trimmed_inv = trim.then(|| with_trim(inv));
     let mut last = None;
     for _ in 0..ATTEMPTS {
+        // Reference and ours, back to back; equal outputs end the attempts.
         let reference = normalised(env, &bins.reference, inv);
         let ours = normalised(env, &bins.ours, inv);
         if reference == ours {
-            return Comparison { reference, ours, unstable: false };
+            let trimmed = None;
+            return Comparison { reference, ours, trimmed, unstable: false };
         }
+
+        // Ours with `--trim`, then the reference again to see it was stable.
+        let trimmed =
+            trimmed_inv.as_ref().map(|t| normalised(env, &bins.ours, t));
         let again = normalised(env, &bins.reference, inv);
         if again == ours || again == reference {
-            return Comparison { reference: again, ours, unstable: false };
+            let reference = again;
+            return Comparison { reference, ours, trimmed, unstable: false };
         }
-        last = Some(Comparison { reference: again, ours, unstable: true });
+        last = Some(Comparison {
+            reference: again,
+            ours,
+            trimmed,
+            unstable: true,
+        });
     }
     last.expect("at least one attempt")
+}
+
+/// The invocation with `--trim` put before its arguments.
+fn with_trim(inv: &Invocation) -> Invocation {
+    let mut trimmed = inv.clone();
+    trimmed.args.insert(0, "--trim".into());
+    trimmed
 }
 
 fn normalised(env: &Env, bin_dir: &Path, inv: &Invocation) -> Outcome {
@@ -318,10 +463,10 @@ impl Tally {
                 self.identical += 1;
                 say(&format!("differential: identical: {line}"));
             }
-            Verdict::Known(ids, diff) => {
+            Verdict::Known(explained, diff) => {
                 self.known += 1;
-                let ids = ids.join(", ");
-                say(&format!("differential: known difference ({ids}): {line}"));
+                let known = format!("known difference ({explained})");
+                say(&format!("differential: {known}: {line}"));
                 say(diff.trim_end());
             }
             Verdict::Failing(why, diff) => {
