@@ -89,14 +89,33 @@ impl Env {
 
     /// Copies `binary` as `<tmp>/bin/netstat`, readable and runnable by
     /// all, so that runs under `setpriv` can execute it wherever the
-    /// checkout lives; returns the directory.
-    pub fn public_copy(&self, binary: &Path) -> Result<PathBuf, String> {
+    /// checkout lives; returns the directory. With a `source`, the copy
+    /// is `netstat-real` and `netstat` a script that runs it with
+    /// `--source=SOURCE` first, keeping `netstat` as its argv[0].
+    pub fn public_copy(
+        &self,
+        binary: &Path,
+        source: Option<&str>,
+    ) -> Result<PathBuf, String> {
         let dir = self.tmp.join("bin");
         fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
-        let copy = dir.join("netstat");
+        let copy =
+            dir.join(if source.is_some() { "netstat-real" } else { "netstat" });
         fs::copy(binary, &copy).map_err(|e| io_error(binary, e))?;
+        let mut public = vec![dir.clone(), copy.clone()];
+
+        // The wrapper that selects the source.
+        if let Some(source) = source {
+            let wrapper = dir.join("netstat");
+            let script = format!(
+                "#!/bin/bash\nexec -a netstat '{}' --source={source} \"$@\"\n",
+                copy.display()
+            );
+            fs::write(&wrapper, script).map_err(|e| io_error(&wrapper, e))?;
+            public.push(wrapper);
+        }
         let mode = fs::Permissions::from_mode(0o755);
-        for path in [&dir, &copy] {
+        for path in &public {
             fs::set_permissions(path, mode.clone())
                 .map_err(|e| io_error(path, e))?;
         }

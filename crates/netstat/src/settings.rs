@@ -77,6 +77,20 @@ pub struct Names {
     pub users: bool,
 }
 
+/// Where socket rows come from (`--source`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SocketSource {
+    /// sock_diag netlink on the live system, `/proc` text for a saved
+    /// tree; any table whose dump is refused falls back to `/proc`.
+    #[default]
+    Auto,
+    /// `--source=proc`: the `/proc/net` text tables, as net-tools reads.
+    Proc,
+    /// `--source=netlink`: sock_diag dumps (of the reading process's
+    /// network namespace) even with `--proc-root`.
+    Netlink,
+}
+
 /// Everything the modes need to know about the command line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
@@ -133,6 +147,12 @@ pub struct Settings {
     /// supported.", exit 3); `flags` ends the run itself when that is the
     /// first entry. `-s` runs only for `[]`, `[inet]` or `[inet6]`.
     pub families: Vec<&'static str>,
+    /// `-I IFACE` / `--interfaces=IFACE` (a distribution extension): show
+    /// only this interface or alias label in the interface view, whether
+    /// up or down.
+    pub interface: Option<String>,
+    /// `--source=auto|proc|netlink`: where socket rows come from.
+    pub source: SocketSource,
 }
 
 impl Default for Settings {
@@ -158,6 +178,8 @@ impl Default for Settings {
             cache: false,
             proc_root: PathBuf::from("/proc"),
             families: Vec::new(),
+            interface: None,
+            source: SocketSource::Auto,
         }
     }
 }

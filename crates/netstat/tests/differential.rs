@@ -17,6 +17,10 @@
 //! differs must then be explained by one of the invocation's ids, or it
 //! fails with the lines shown. An id that explains no line is stale too.
 //!
+//! The suite runs twice: once with our default source (sock_diag netlink
+//! on the live system) and once with `--source=proc` (the `/proc/net` text
+//! tables), since both sources must print the same bytes.
+//!
 //! `NETSTAT_RS_OURS=/usr/bin/netstat cargo test --test differential`
 //! compares net-tools with itself: a self-check of the harness, in which
 //! every invocation is identical and every listed one shows as stale.
@@ -61,12 +65,25 @@ fn differential_against_net_tools() {
         say(&format!("differential: skipped: {reason}"));
         return;
     }
-    let tally = run_suite();
-    say(&tally.summary());
-    assert_eq!(tally.failing, 0, "{}", tally.summary());
+    let mut total = Tally::default();
+    for &source in SOURCES {
+        let tally = run_suite(source);
+        say(&format!(
+            "{} (source {})",
+            tally.summary(),
+            source.unwrap_or("auto")
+        ));
+        total.add(&tally);
+    }
+    say(&total.summary());
+    assert_eq!(total.failing, 0, "{}", total.summary());
 }
 
-fn run_suite() -> Tally {
+/// The passes: our default source, then the `/proc` text source forced
+/// with `--source=proc` (not for the self-check, which runs net-tools).
+const SOURCES: &[Option<&str>] = &[None, Some("proc")];
+
+fn run_suite(source: Option<&str>) -> Tally {
     let root = repo_root();
     let invocations = load_invocations(&root);
     let known = load_known(&root);
@@ -74,7 +91,7 @@ fn run_suite() -> Tally {
     let mut env = Env::start(&script)
         .unwrap_or_else(|e| panic!("differential: setup failed: {e}"));
     check_fixture(&env);
-    let bins = Binaries::new(&env);
+    let bins = Binaries::new(&env, source);
     let mut tally = Tally::default();
     let started = Instant::now();
     for inv in &invocations {
@@ -159,14 +176,20 @@ struct Binaries {
 }
 
 impl Binaries {
-    fn new(env: &Env) -> Binaries {
-        let ours = std::env::var_os("NETSTAT_RS_OURS").map_or_else(
+    fn new(env: &Env, source: Option<&str>) -> Binaries {
+        let self_check = std::env::var_os("NETSTAT_RS_OURS");
+        let source = source.filter(|_| self_check.is_none());
+        let ours = self_check.map_or_else(
             || env!("CARGO_BIN_EXE_netstat").into(),
             PathBuf::from,
         );
-        say(&format!("differential: ours is {}", ours.display()));
+        say(&format!(
+            "differential: ours is {} (source {})",
+            ours.display(),
+            source.unwrap_or("default")
+        ));
         let ours = env
-            .public_copy(&ours)
+            .public_copy(&ours, source)
             .unwrap_or_else(|e| panic!("differential: setup failed: {e}"));
         let reference = Path::new(REFERENCE).parent().expect("a directory");
         Binaries { reference: reference.into(), ours }
@@ -477,6 +500,13 @@ impl Tally {
                 }
             }
         }
+    }
+
+    /// Adds another pass's counts.
+    fn add(&mut self, other: &Tally) {
+        self.identical += other.identical;
+        self.known += other.known;
+        self.failing += other.failing;
     }
 
     fn summary(&self) -> String {

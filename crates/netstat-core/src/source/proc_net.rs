@@ -8,7 +8,8 @@
 //! Ports are hex in host order. A line that does not parse is skipped and
 //! counted, never fatal: kernel text is untrusted input.
 
-use std::io;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 
@@ -55,15 +56,45 @@ impl ProcNet {
         protocol: Protocol,
         family: Family,
     ) -> Result<Table<InetSocket>, SourceError> {
+        let mut rows = Vec::new();
+        let skipped = self.for_each_inet(protocol, family, |s| rows.push(s))?;
+        Ok(Table { rows, skipped })
+    }
+
+    /// Streams one Internet socket table row by row, in kernel order,
+    /// holding one line in memory at a time; returns the number of
+    /// malformed lines skipped.
+    pub fn for_each_inet(
+        &self,
+        protocol: Protocol,
+        family: Family,
+        mut each: impl FnMut(InetSocket),
+    ) -> Result<usize, SourceError> {
         let path = self.path(Self::inet_table_name(protocol, family));
-        let text = read_table(&path)?;
-        Ok(parse_table(&text, |line| parse_inet_line(line, protocol, family)))
+        for_each_line(&path, |line| {
+            let socket = parse_inet_line(line, protocol, family)?;
+            each(socket);
+            Some(())
+        })
     }
 
     /// Reads the UNIX domain socket table.
     pub fn unix_sockets(&self) -> Result<Table<UnixSocket>, SourceError> {
-        let text = read_table(&self.path("unix"))?;
-        Ok(parse_table(&text, parse_unix_line))
+        let mut rows = Vec::new();
+        let skipped = self.for_each_unix(|s| rows.push(s))?;
+        Ok(Table { rows, skipped })
+    }
+
+    /// Streams the UNIX domain socket table; returns the number of
+    /// malformed lines skipped.
+    pub fn for_each_unix(
+        &self,
+        mut each: impl FnMut(UnixSocket),
+    ) -> Result<usize, SourceError> {
+        for_each_line(&self.path("unix"), |line| {
+            each(parse_unix_line(line)?);
+            Some(())
+        })
     }
 
     /// True if `ROOT/net/NAME` exists (for tables we only probe).
@@ -72,12 +103,52 @@ impl ProcNet {
     }
 }
 
-/// Reads a whole table, telling a missing file from other failures.
-fn read_table(path: &Path) -> Result<Vec<u8>, SourceError> {
-    std::fs::read(path).map_err(|error| match error.kind() {
+/// Opens a table, telling a missing file from other failures.
+fn open_table(path: &Path) -> Result<File, SourceError> {
+    File::open(path).map_err(|error| match error.kind() {
         io::ErrorKind::NotFound => SourceError::Missing(path.to_path_buf()),
         _ => SourceError::Io { path: path.to_path_buf(), error },
     })
+}
+
+/// Feeds every line after the header to `parse` through one reused
+/// buffer; returns how many non-blank lines `parse` rejected.
+fn for_each_line(
+    path: &Path,
+    mut parse: impl FnMut(&[u8]) -> Option<()>,
+) -> Result<usize, SourceError> {
+    let file = open_table(path)?;
+    let mut reader = BufReader::with_capacity(64 * 1024, file);
+    let mut line = Vec::with_capacity(256);
+    let (mut header, mut skipped) = (true, 0);
+    loop {
+        // Read one line; a read error ends the table like net-tools' EOF.
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) => return Ok(skipped),
+            Ok(_) => {}
+            Err(error) => {
+                return Err(SourceError::Io {
+                    path: path.to_path_buf(),
+                    error,
+                });
+            }
+        }
+
+        // Skip the header and blank lines; count what does not parse.
+        if std::mem::take(&mut header) || is_blank(&line) {
+            continue;
+        }
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        if parse(text).is_none() {
+            skipped += 1;
+        }
+    }
+}
+
+/// True for a line of nothing but white space.
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(u8::is_ascii_whitespace)
 }
 
 /// Applies a line parser to every line after the header.
@@ -87,7 +158,7 @@ pub fn parse_table<T>(
 ) -> Table<T> {
     let mut table = Table { rows: Vec::new(), skipped: 0 };
     for line in text.split(|&b| b == b'\n').skip(1) {
-        if line.iter().all(u8::is_ascii_whitespace) {
+        if is_blank(line) {
             continue;
         }
         match parse(line) {

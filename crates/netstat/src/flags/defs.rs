@@ -108,6 +108,8 @@ pub enum Flag {
     Debug,
     /// `--proc-root DIR` (ours).
     ProcRoot,
+    /// `--source=auto|proc|netlink` (ours).
+    Source,
 }
 
 /// A short option: one byte of a `-xyz` cluster.
@@ -247,6 +249,7 @@ pub const EXTENSION_LONG: &[LongOpt] = &[
         has_arg: HasArg::Required,
         flag: Flag::ProcRoot,
     },
+    LongOpt { name: "source", has_arg: HasArg::Required, flag: Flag::Source },
 ];
 
 /// The long-option tiers, searched in this order.

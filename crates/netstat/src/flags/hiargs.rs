@@ -268,6 +268,7 @@ fn set_columns(settings: &mut Settings, low: &LowArgs) {
     settings.timers = low.timers > 0;
     settings.wide = low.cut == Some(Cut::Wide);
     settings.trim = low.cut == Some(Cut::Trim);
+    settings.source = low.source.unwrap_or_default();
     settings.fib = low.fib > 0;
     settings.cache = low.cache > 0;
     if let Some(dir) = &low.proc_root {

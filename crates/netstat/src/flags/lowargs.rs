@@ -21,6 +21,7 @@ use super::defs::{self, Flag};
 use super::getopt::{self, Event, Getopt, Opt, Spec};
 use super::interval;
 use super::stop::Stop;
+use crate::settings::SocketSource;
 
 /// Bytes of net-tools' buffers for an `-A` argument and for the list.
 const AFNAME_SIZE: usize = 256;
@@ -98,6 +99,8 @@ pub struct LowArgs {
     pub interval: Option<Duration>,
     /// `--proc-root`.
     pub proc_root: Option<PathBuf>,
+    /// The last `--source=KIND`.
+    pub source: Option<SocketSource>,
     /// Words that are not options, in order.
     pub operands: Vec<OsString>,
     /// Lines for standard error that do not stop the run.
@@ -152,6 +155,7 @@ impl LowArgs {
             Flag::Context => return Err(Stop::Selinux),
             Flag::Continuous => return self.set_continuous(opt.value),
             Flag::ProcRoot => return self.set_proc_root(opt.value),
+            Flag::Source => return self.set_source(opt.value),
             _ => {}
         }
         self.set(opt.flag);
@@ -229,6 +233,18 @@ impl LowArgs {
             }
             _ => Err(Stop::Getopt(getopt::Error::MissingLongArg("proc-root"))),
         }
+    }
+
+    /// `--source=auto|proc|netlink`.
+    fn set_source(&mut self, value: Option<&[u8]>) -> Result<(), Stop> {
+        let source = match value.unwrap_or_default() {
+            b"auto" => SocketSource::Auto,
+            b"proc" => SocketSource::Proc,
+            b"netlink" => SocketSource::Netlink,
+            other => return Err(Stop::BadSource(other.to_vec())),
+        };
+        self.source = Some(source);
+        Ok(())
     }
 
     /// Appends a comma-separated family list as net-tools' `aftrans_opt`.

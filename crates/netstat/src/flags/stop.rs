@@ -27,6 +27,8 @@ pub enum Stop {
     Selinux,
     /// `--continuous=N` with N not a positive number (ours).
     BadInterval(Vec<u8>),
+    /// `--source=` with a kind other than auto, proc or netlink.
+    BadSource(Vec<u8>),
     /// `-s` with families other than exactly `inet` or `inet6`; holds the
     /// list as net-tools writes it (`unix`, `inet,inet6`).
     NoStatistics(String),
@@ -67,6 +69,7 @@ impl Stop {
                 failure("SELinux is not enabled on this machine.\n".into(), 1)
             }
             Stop::BadInterval(text) => usage_error(&bad_interval(prog, &text)),
+            Stop::BadSource(text) => usage_error(&bad_source(prog, &text)),
             Stop::NoStatistics(list) => Exit {
                 stdout: format!(
                     "netstat: No statistics support for specified address \
@@ -103,6 +106,13 @@ fn bad_interval(prog: &str, text: &[u8]) -> String {
     format!(
         "{prog}: option '--continuous' wants a positive number of seconds, \
          not '{}'\n",
+        String::from_utf8_lossy(text)
+    )
+}
+
+fn bad_source(prog: &str, text: &[u8]) -> String {
+    format!(
+        "{prog}: option '--source' wants auto, proc or netlink, not '{}'\n",
         String::from_utf8_lossy(text)
     )
 }

@@ -55,6 +55,8 @@ Repeating and sources:
                          as the last operand does the same after -c, as
                          in 'netstat -tn -c 5'
       --proc-root=DIR    read the kernel tables under DIR, not /proc
+      --source=KIND      socket rows from netlink, proc or auto (default:
+                         netlink on the live system, else /proc text)
 
 Exit status: 0 success, 1 a family that cannot be shown, 3 usage error.
 ";

@@ -3,6 +3,7 @@
 //! parses the command line.
 
 pub mod groups;
+pub mod inet_source;
 pub mod routes;
 pub mod sockets;
 pub mod stats;

@@ -20,6 +20,7 @@ use netstat_core::resolve::{self, Services, Users};
 use netstat_core::source::SourceError;
 use netstat_core::source::proc_net::ProcNet;
 
+use super::inet_source::InetSource;
 use super::{Status, groups};
 use crate::messages;
 use crate::settings::{Settings, Show};
@@ -31,6 +32,7 @@ const LOOKUP_DEADLINE: Duration = Duration::from_secs(2);
 /// user and host name caches.
 pub struct Listing {
     source: ProcNet,
+    inet: InetSource,
     services: Option<Services>,
     users: Users,
     hosts: HashMap<IpAddr, String>,
@@ -42,6 +44,7 @@ impl Listing {
     pub fn new(settings: &Settings) -> Listing {
         Listing {
             source: ProcNet::new(&settings.proc_root),
+            inet: InetSource::new(settings),
             services: settings.names.ports.then(Services::load),
             users: Users::default(),
             hosts: HashMap::new(),
@@ -107,6 +110,9 @@ impl Listing {
     }
 
     /// Title, header and rows of the Internet block.
+    ///
+    /// Without host names rows stream straight to the output; with them,
+    /// rows wait until every address has been looked up at once.
     fn inet_block(
         &mut self,
         settings: &Settings,
@@ -118,64 +124,60 @@ impl Listing {
         classic::inet_title(out, selection)?;
         classic::inet_header(out, &columns)?;
 
-        // Read every selected table, keeping the rows to show.
-        let mut status = 0;
-        let mut rows = Vec::new();
+        // Read every selected table, printing or holding the rows shown.
+        let stream = !settings.names.hosts;
+        let (mut status, mut held) = (0, Vec::new());
         for protocol in protocols(settings) {
-            match protocol {
-                Some(protocol) => {
-                    status = status.max(self.read_inet(
-                        settings, protocol, selection, &mut rows, out,
-                    ));
-                }
-                None => status = status.max(self.sctp(settings, out)),
+            let Some(protocol) = protocol else {
+                status = status.max(self.sctp(settings, out));
+                continue;
+            };
+            for family in families(settings) {
+                let mut written = Ok(());
+                let result = {
+                    let mut row = RowWriter {
+                        out: &mut *out,
+                        naming: naming(
+                            settings,
+                            &self.hosts,
+                            self.services.as_ref(),
+                        ),
+                        users: &mut self.users,
+                        settings,
+                        columns: &columns,
+                        owners,
+                    };
+                    self.inet.for_each(settings, protocol, family, &mut |s| {
+                        if !selection.shows(s.is_server()) {
+                            return;
+                        }
+                        if !stream {
+                            held.push(s);
+                        } else if written.is_ok() {
+                            written = row.write(&s);
+                        }
+                    })
+                };
+                written?;
+                status = status
+                    .max(table_status(settings, protocol, family, result, out));
             }
         }
 
-        // Names, then the rows.
-        self.look_up_hosts(settings, &rows);
-        let naming = Naming {
-            hosts: settings.names.hosts.then_some(&self.hosts),
-            services: self.services.as_ref(),
+        // Names, then the held rows.
+        self.look_up_hosts(settings, &held);
+        let mut row = RowWriter {
+            out,
+            naming: naming(settings, &self.hosts, self.services.as_ref()),
+            users: &mut self.users,
+            settings,
+            columns: &columns,
+            owners,
         };
-        for socket in &rows {
-            let user = user_text(&mut self.users, settings, socket.uid);
-            let program = program_text(owners, socket.inode);
-            classic::inet_row(out, socket, &naming, &columns, &user, &program)?;
+        for socket in &held {
+            row.write(socket)?;
         }
         Ok(status)
-    }
-
-    /// Reads the IPv4 and IPv6 tables of one protocol into `rows`.
-    fn read_inet(
-        &self,
-        settings: &Settings,
-        protocol: Protocol,
-        selection: Selection,
-        rows: &mut Vec<InetSocket>,
-        out: &mut impl Write,
-    ) -> Status {
-        let mut status = 0;
-        for family in families(settings) {
-            match self.source.inet_sockets(protocol, family) {
-                Ok(table) => rows.extend(
-                    table
-                        .rows
-                        .into_iter()
-                        .filter(|s| selection.shows(s.is_server())),
-                ),
-                // Only the IPv4 table's absence is reported, as in 2.10.
-                Err(SourceError::Missing(_)) if family == Family::Inet => {
-                    status = missing(settings, inet_name(protocol), out);
-                }
-                Err(SourceError::Missing(_)) => {}
-                Err(SourceError::Io { path, error }) => {
-                    messages::read_failure(out, &path, &error);
-                    status = 255;
-                }
-            }
-        }
-        status
     }
 
     /// SCTP: only its absence is handled; see the TODO below.
@@ -230,21 +232,23 @@ impl Listing {
         let selection = selection(settings.show);
         classic::unix_title(out, selection)?;
         classic::unix_header(out, settings.programs)?;
-        let table = match self.source.unix_sockets() {
-            Ok(table) => table,
+        let mut written = Ok(());
+        let result = self.source.for_each_unix(|socket| {
+            if written.is_ok() && selection.shows(socket.is_server()) {
+                let program =
+                    owners.map(|_| program_text(owners, socket.inode));
+                written = classic::unix_row(out, &socket, program.as_deref());
+            }
+        });
+        written?;
+        match result {
+            Ok(_) => {}
             Err(SourceError::Missing(_)) => {
                 return Ok(missing(settings, "AF UNIX", out));
             }
             Err(SourceError::Io { path, error }) => {
                 messages::read_failure(out, &path, &error);
                 return Ok(255);
-            }
-        };
-        for socket in &table.rows {
-            if selection.shows(socket.is_server()) {
-                let program =
-                    owners.map(|_| program_text(owners, socket.inode));
-                classic::unix_row(out, socket, program.as_deref())?;
             }
         }
         Ok(0)
@@ -273,6 +277,63 @@ impl Listing {
             // them; none of the kernels we support still does.
         }
         status
+    }
+}
+
+/// The names the rows may use.
+fn naming<'a>(
+    settings: &Settings,
+    hosts: &'a HashMap<IpAddr, String>,
+    services: Option<&'a Services>,
+) -> Naming<'a> {
+    Naming { hosts: settings.names.hosts.then_some(hosts), services }
+}
+
+/// Writes Internet rows with everything a row needs besides the socket.
+struct RowWriter<'a, W: Write> {
+    out: &'a mut W,
+    naming: Naming<'a>,
+    users: &'a mut Users,
+    settings: &'a Settings,
+    columns: &'a Columns,
+    owners: Option<&'a OwnerMap>,
+}
+
+impl<W: Write> RowWriter<'_, W> {
+    /// Writes one row.
+    fn write(&mut self, socket: &InetSocket) -> io::Result<()> {
+        let user = user_text(self.users, self.settings, socket.uid);
+        let program = program_text(self.owners, socket.inode);
+        classic::inet_row(
+            self.out,
+            socket,
+            &self.naming,
+            self.columns,
+            &user,
+            &program,
+        )
+    }
+}
+
+/// The exit status one table's read implies, with 2.10's messages: only
+/// the IPv4 table's absence is reported.
+fn table_status(
+    settings: &Settings,
+    protocol: Protocol,
+    family: Family,
+    result: Result<(), SourceError>,
+    out: &mut impl Write,
+) -> Status {
+    match result {
+        Ok(()) => 0,
+        Err(SourceError::Missing(_)) if family == Family::Inet => {
+            missing(settings, inet_name(protocol), out)
+        }
+        Err(SourceError::Missing(_)) => 0,
+        Err(SourceError::Io { path, error }) => {
+            messages::read_failure(out, &path, &error);
+            255
+        }
     }
 }
 
