@@ -143,7 +143,8 @@ const fn long(name: &'static str, flag: Flag) -> LongOpt {
 }
 
 /// net-tools' short options (`A:CFMacdeghilnNoprsStuUvVWw2fx64?Z`) and
-/// our `-T`, an alias of `-W` that later net-tools releases also have.
+/// our `-T`, an alias of `-W` that later net-tools releases also have,
+/// and `-I IFACE`, one interface's row, as distribution builds offer.
 pub const SHORT: &[ShortOpt] = &[
     ShortOpt { byte: b'A', has_arg: HasArg::Required, flag: Flag::Protocol },
     short(b'C', Flag::Cache),
@@ -179,6 +180,7 @@ pub const SHORT: &[ShortOpt] = &[
     short(b'?', Flag::Usage),
     short(b'Z', Flag::Context),
     short(b'T', Flag::Wide),
+    ShortOpt { byte: b'I', has_arg: HasArg::Required, flag: Flag::Interfaces },
 ];
 
 /// net-tools' long options, in its table order (see the module notes).
@@ -197,7 +199,11 @@ pub const NET_TOOLS_LONG: &[LongOpt] = &[
     long("bluetooth", Flag::FamilySwitch),
     long("tcpip", Flag::FamilySwitch),
     long("version", Flag::Version),
-    long("interfaces", Flag::Interfaces),
+    LongOpt {
+        name: "interfaces",
+        has_arg: HasArg::Optional,
+        flag: Flag::Interfaces,
+    },
     long("help", Flag::Help),
     long("route", Flag::Route),
     long("masquerade", Flag::Masquerade),
@@ -311,22 +317,25 @@ mod tests {
     }
 
     #[test]
-    fn only_a_takes_an_argument_among_short_options() {
+    fn only_a_and_i_take_an_argument_among_short_options() {
         for opt in SHORT {
-            let expected =
-                if opt.byte == b'A' { HasArg::Required } else { HasArg::No };
+            let expected = if matches!(opt.byte, b'A' | b'I') {
+                HasArg::Required
+            } else {
+                HasArg::No
+            };
             assert_eq!(opt.has_arg, expected, "-{}", opt.byte as char);
         }
     }
 
     #[test]
-    fn t_is_our_only_short_addition() {
+    fn t_and_i_are_our_only_short_additions() {
         let extra: Vec<u8> = SHORT
             .iter()
             .map(|opt| opt.byte)
             .filter(|byte| !NET_TOOLS_SHORT.as_bytes().contains(byte))
             .collect();
-        assert_eq!(extra, b"T");
+        assert_eq!(extra, b"TI");
     }
 
     #[test]

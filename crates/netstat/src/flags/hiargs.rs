@@ -269,6 +269,7 @@ fn set_columns(settings: &mut Settings, low: &LowArgs) {
     settings.wide = low.cut == Some(Cut::Wide);
     settings.trim = low.cut == Some(Cut::Trim);
     settings.source = low.source.unwrap_or_default();
+    settings.interface = low.interface.clone();
     settings.fib = low.fib > 0;
     settings.cache = low.cache > 0;
     if let Some(dir) = &low.proc_root {

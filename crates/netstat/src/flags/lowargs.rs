@@ -99,6 +99,8 @@ pub struct LowArgs {
     pub interval: Option<Duration>,
     /// `--proc-root`.
     pub proc_root: Option<PathBuf>,
+    /// The last `-I IFACE` / `--interfaces=IFACE`.
+    pub interface: Option<String>,
     /// The last `--source=KIND`.
     pub source: Option<SocketSource>,
     /// Words that are not options, in order.
@@ -156,6 +158,9 @@ impl LowArgs {
             Flag::Continuous => return self.set_continuous(opt.value),
             Flag::ProcRoot => return self.set_proc_root(opt.value),
             Flag::Source => return self.set_source(opt.value),
+            Flag::Interfaces if opt.value.is_some() => {
+                self.set_interface(opt.value)?;
+            }
             _ => {}
         }
         self.set(opt.flag);
@@ -232,6 +237,17 @@ impl LowArgs {
                 Ok(())
             }
             _ => Err(Stop::Getopt(getopt::Error::MissingLongArg("proc-root"))),
+        }
+    }
+
+    /// `-I IFACE` / `--interfaces=IFACE`; an empty name is a missing one.
+    fn set_interface(&mut self, value: Option<&[u8]>) -> Result<(), Stop> {
+        match value {
+            Some(name) if !name.is_empty() => {
+                self.interface = Some(String::from_utf8_lossy(name).into());
+                Ok(())
+            }
+            _ => Err(Stop::Getopt(getopt::Error::MissingLongArg("interfaces"))),
         }
     }
 

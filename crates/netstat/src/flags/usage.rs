@@ -20,6 +20,7 @@ Views; give at most one of -r, -i, -s, -M:
   -F, --fib              with -r: the forwarding table (the default)
   -C, --cache            with -r: the route cache
   -i, --interfaces       one line of traffic counters per interface
+  -I, --interfaces=IFACE the same for one interface or alias label only
   -s, --statistics       protocol counters (-t, -u, -w, -S narrow them)
   -M, --masquerade       masqueraded connections (absent on new kernels)
   -g, --groups           multicast group memberships, with the sockets
