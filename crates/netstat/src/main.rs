@@ -57,9 +57,10 @@ fn run(settings: &Settings, out: &mut impl Write) -> io::Result<u8> {
             let mut routes = modes::routes::Routes::new(settings);
             repeat(settings, out, |out| routes.run(settings, out))
         }
-        // TODO: build the interface and masquerade views (issue 3);
-        // until then they print nothing.
-        Mode::Interfaces => Ok(0),
+        Mode::Interfaces => {
+            let mut view = modes::interfaces::Interfaces::new(settings);
+            repeat(settings, out, |out| view.run(settings, out))
+        }
         // Statistics print once: -c does not repeat them.
         Mode::Statistics => modes::stats::run(settings, out),
         Mode::Masquerade => {

@@ -5,11 +5,16 @@
 //! the classic renderer maps them to net-tools' spellings.
 
 mod group;
+mod interface;
 mod route;
 mod socket;
 mod stats;
 
 pub use group::Membership;
+pub use interface::{
+    DeviceMap, DeviceStats, HardwareAddress, Interface, InterfaceFlags,
+    Ipv4Config, Ipv6Config, LinkFacts,
+};
 pub use route::{CachedRoute, Ipv6Route, Route, RouteFlags};
 pub use socket::{
     Endpoint, Family, InetSocket, Protocol, TcpState, Timer, UnixSocket,

@@ -4,6 +4,7 @@
 //! beside it and fill the same types.
 
 pub mod group;
+pub mod interface;
 pub mod netlink;
 pub mod proc_net;
 pub mod route;

@@ -4,6 +4,7 @@
 
 pub mod groups;
 pub mod inet_source;
+pub mod interfaces;
 pub mod routes;
 pub mod sockets;
 pub mod stats;

@@ -5,11 +5,13 @@
 //! listed in `compat/known-differences.txt`.
 
 pub mod group;
+pub mod interface;
 pub mod program;
 pub mod route;
 pub mod stats;
 
 mod address;
+mod hardware;
 mod inet;
 mod stats_texts;
 mod unix;
