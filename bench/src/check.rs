@@ -6,7 +6,6 @@ use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use crate::commands::Check;
@@ -77,7 +76,7 @@ fn run_into(
     timeout: Duration,
 ) -> Fallible<Status> {
     let file = File::create(path).ctx(path.display())?;
-    Ok(spawn::measure(argv, Stdio::from(file), timeout)?.status)
+    Ok(spawn::measure(argv, Some(&file), timeout)?.status)
 }
 
 fn judge(diff: &Diff, mode: Check) -> Verdict {

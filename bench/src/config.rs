@@ -102,7 +102,7 @@ pub fn parse(args: &[String]) -> Fallible<Option<Options>> {
             args.value("check-p-max").unwrap_or("10k"),
         )?,
         ours: path_or(args.value("ours"), default_ours()),
-        netstat: path_or(args.value("netstat"), "/usr/bin/netstat".into()),
+        netstat: program(args.value("netstat").unwrap_or("/usr/bin/netstat")),
         ss: find_ss(args.value("ss")),
         out: output(args.value("out")),
         append: args.has("append"),
@@ -146,10 +146,23 @@ fn default_ours() -> PathBuf {
     target.join("release/netstat")
 }
 
+/// A program named on the command line, looked up in PATH if it has no
+/// slash: the timer execs it without a PATH search.
+fn program(name: &str) -> PathBuf {
+    if name.contains('/') {
+        return name.into();
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| name.into())
+}
+
 fn find_ss(value: Option<&str>) -> Option<PathBuf> {
     match value {
         Some("none") => None,
-        Some(path) => Some(path.into()),
+        Some(path) => Some(program(path)),
         None => ["/usr/bin/ss", "/usr/sbin/ss", "/bin/ss", "/sbin/ss"]
             .into_iter()
             .map(PathBuf::from)

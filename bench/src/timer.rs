@@ -9,7 +9,6 @@
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::Duration;
 
 use crate::check::{self, Verdict};
@@ -211,7 +210,7 @@ impl Series {
     }
 
     fn run_once(&mut self, config: &Config, warmup: bool) -> Fallible<()> {
-        let run = spawn::measure(&self.argv, Stdio::null(), config.timeout)?;
+        let run = spawn::measure(&self.argv, None, config.timeout)?;
         self.record(run, warmup);
         Ok(())
     }
