@@ -27,6 +27,8 @@ usage: bench/run [options]        (as root; builds, then runs the benchmark)
                     (default 10k; net-tools -p is quadratic)
   --ours PATH       our binary (default $CARGO_TARGET_DIR/release/netstat
                     or target/release/netstat)
+  --ours-commit REV what --ours was built from, for the report (default:
+                    this checkout's HEAD and whether crates/ differ)
   --netstat PATH    net-tools netstat (default /usr/bin/netstat)
   --ss PATH|none    ss (default: found in /usr/bin, /usr/sbin, /bin, /sbin)
   --out FILE|-      Markdown report file (default bench/RESULTS.md;
@@ -44,6 +46,7 @@ pub struct Options {
     pub commands: Vec<&'static Bench>,
     pub check_p_max: u64,
     pub ours: PathBuf,
+    pub ours_commit: Option<String>,
     pub netstat: PathBuf,
     pub ss: Option<PathBuf>,
     pub out: Option<PathBuf>,
@@ -62,6 +65,7 @@ const VALUED: &[&str] = &[
     "commands",
     "check-p-max",
     "ours",
+    "ours-commit",
     "netstat",
     "ss",
     "out",
@@ -102,6 +106,7 @@ pub fn parse(args: &[String]) -> Fallible<Option<Options>> {
             args.value("check-p-max").unwrap_or("10k"),
         )?,
         ours: path_or(args.value("ours"), default_ours()),
+        ours_commit: args.value("ours-commit").map(str::to_string),
         netstat: program(args.value("netstat").unwrap_or("/usr/bin/netstat")),
         ss: find_ss(args.value("ss")),
         out: output(args.value("out")),

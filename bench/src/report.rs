@@ -70,7 +70,11 @@ fn header(text: &mut String, machine: &Machine, opts: &Options) {
         ("Kernel", machine.kernel.clone()),
         (
             "Ours",
-            format!("`{}`, commit {}", shown_path(&opts.ours), machine.commit),
+            format!(
+                "`{}`, commit {}",
+                shown_path(&opts.ours),
+                opts.ours_commit.as_deref().unwrap_or(&machine.commit)
+            ),
         ),
         (
             "net-tools",
