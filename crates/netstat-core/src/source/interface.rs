@@ -6,8 +6,8 @@
 //! which only describe the live system. So there are two kinds of
 //! [`Session`]: on the live system (root `/proc`) the same ioctls, on an
 //! AF_INET socket of the reading process's network namespace
-//! ([`live`](self::live)); for a saved tree, files saved beside it
-//! ([`saved`](self::saved)): `ROOT/../sys/class/net/NAME/*` from sysfs and
+//! (`live`); for a saved tree, files saved beside it
+//! (`saved`): `ROOT/../sys/class/net/NAME/*` from sysfs and
 //! `ROOT/../ip-address`, the output of `ip -o address show`.
 //!
 //! `dev` (`dev_seq_printf_stats`) has two header lines, then per device
