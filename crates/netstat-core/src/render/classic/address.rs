@@ -5,8 +5,10 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write;
+use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use super::field::{Field, pad};
 use crate::resolve::{ServiceKind, Services};
 
 /// The names a listing may use; `None` means numeric.
@@ -36,6 +38,95 @@ pub fn host_text<'a>(addr: IpAddr, naming: &Naming<'a>) -> Cow<'a, str> {
     Cow::Owned(numeric_host(addr))
 }
 
+/// [`host_text`] without allocating: a borrowed name, or the numeric
+/// text in a stack [`Field`].
+pub fn host_field<'a>(addr: IpAddr, naming: &Naming<'a>) -> Text<'a> {
+    if let Some(hosts) = naming.hosts {
+        if addr.is_unspecified() && addr.is_ipv6() {
+            return Text::Borrowed("[::]");
+        }
+        if !addr.is_unspecified()
+            && let Some(name) = hosts.get(&addr)
+        {
+            return Text::Borrowed(name.as_str());
+        }
+    }
+    let mut field = Field::new();
+    match addr {
+        IpAddr::V4(v4) => push_ipv4(&mut field, v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => push_ipv4(&mut field, v4),
+            None => write_ipv6(&mut field, v6),
+        },
+    }
+    Text::Field(field)
+}
+
+/// [`port_text`] without allocating.
+pub fn port_field<'a>(
+    port: u16,
+    kind: ServiceKind,
+    naming: &Naming<'a>,
+) -> Text<'a> {
+    if port == 0 {
+        return Text::Borrowed("*");
+    }
+    if let Some(name) = naming.services.and_then(|s| s.name(kind, port)) {
+        return Text::Borrowed(name);
+    }
+    let mut field = Field::new();
+    field.push_u64(u64::from(port));
+    Text::Field(field)
+}
+
+/// A text that is either borrowed or built on the stack.
+pub enum Text<'a> {
+    /// A name (or fixed text) owned elsewhere.
+    Borrowed(&'a str),
+    /// A number formatted in place.
+    Field(Field),
+}
+
+impl Text<'_> {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Text::Borrowed(text) => text,
+            Text::Field(field) => field.as_str(),
+        }
+    }
+}
+
+/// Dotted IPv4 into a field.
+fn push_ipv4(field: &mut Field, addr: Ipv4Addr) {
+    for (index, octet) in addr.octets().into_iter().enumerate() {
+        if index > 0 {
+            field.push_str(".");
+        }
+        field.push_u64(u64::from(octet));
+    }
+}
+
+/// Writes [`address_field`]'s text left-justified in 23 columns, without
+/// allocating.
+pub fn write_address(
+    out: &mut impl io::Write,
+    host: &str,
+    port: &str,
+    trim: bool,
+) -> io::Result<()> {
+    let (host, port) = if !trim || host.len() + port.len() <= 22 {
+        (host, port)
+    } else {
+        let port = prefix(port, 18);
+        (prefix(host, 22 - port.len()), port)
+    };
+    out.write_all(host.as_bytes())?;
+    out.write_all(b":")?;
+    out.write_all(port.as_bytes())?;
+    pad(out, 22_usize.saturating_sub(host.len() + port.len()))
+}
+
 /// The numeric host text: dotted IPv4, or `inet_ntop`'s IPv6 form with
 /// IPv4-mapped addresses shown as plain dotted IPv4.
 fn numeric_host(addr: IpAddr) -> String {
@@ -52,13 +143,19 @@ fn numeric_host(addr: IpAddr) -> String {
 /// words, the first longest run of two or more zero words as `::`, and a
 /// dotted tail for IPv4-compatible and IPv4-mapped addresses.
 pub fn ipv6_text(addr: Ipv6Addr) -> String {
+    let mut text = String::with_capacity(40);
+    write_ipv6(&mut text, addr);
+    text
+}
+
+/// Writes [`ipv6_text`]'s text into any `fmt::Write`.
+pub fn write_ipv6(text: &mut impl Write, addr: Ipv6Addr) {
     let words = addr.segments();
     let (start, len) = longest_zero_run(&words);
-    let mut text = String::with_capacity(40);
     let mut index = 0;
     while index < 8 {
         if len > 0 && index == start {
-            text.push_str(if index == 0 { "::" } else { ":" });
+            let _ = text.write_str(if index == 0 { "::" } else { ":" });
             index += len;
             continue;
         }
@@ -72,11 +169,10 @@ pub fn ipv6_text(addr: Ipv6Addr) -> String {
         }
         let _ = write!(text, "{:x}", words[index]);
         if index < 7 {
-            text.push(':');
+            let _ = text.write_char(':');
         }
         index += 1;
     }
-    text
 }
 
 /// The first longest run of at least two zero words, as (start, length);

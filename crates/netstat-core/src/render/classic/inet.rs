@@ -8,7 +8,8 @@
 use std::io::{self, Write};
 
 use super::Selection;
-use super::address::{Naming, address_field, host_text, port_text};
+use super::address::{Naming, host_field, port_field, write_address};
+use super::field;
 use crate::model::{Endpoint, Family, InetSocket, Protocol};
 use crate::resolve::ServiceKind;
 
@@ -63,38 +64,67 @@ pub fn inet_row(
     user: &str,
     program: &str,
 ) -> io::Result<()> {
-    // Protocol, queues, addresses and state.
-    let kind = service_kind(socket.protocol);
-    let local = endpoint_text(socket.local, kind, naming, columns.trim);
-    let remote = endpoint_text(socket.remote, kind, naming, columns.trim);
+    // Protocol and queues: `%-4s  %6ld %6ld` (`%-5s %6ld %6ld` for UDP),
+    // which for names of at most five letters is six columns in all.
     let proto = protocol_name(socket.protocol, socket.family);
-    let proto_width = if socket.protocol == Protocol::Tcp
-        || socket.protocol == Protocol::Raw
-    {
-        4
-    } else {
-        5
-    };
-    let gap = if proto_width == 4 { "  " } else { " " };
-    write!(
-        out,
-        "{proto:<proto_width$}{gap}{:>6} {:>6} {local:<23} {remote:<23} {:<11}",
-        socket.recv_queue,
-        socket.send_queue,
-        state_text(socket),
-    )?;
+    field::left(out, proto.as_bytes(), 6)?;
+    field::right_u64(out, socket.recv_queue, 6)?;
+    out.write_all(b" ")?;
+    field::right_u64(out, socket.send_queue, 6)?;
+    out.write_all(b" ")?;
+
+    // Both ends, then the state in 11 columns.
+    let kind = service_kind(socket.protocol);
+    write_endpoint(out, socket.local, kind, naming, columns.trim)?;
+    out.write_all(b" ")?;
+    write_endpoint(out, socket.remote, kind, naming, columns.trim)?;
+    out.write_all(b" ")?;
+    write_state(out, socket)?;
 
     // The optional columns, in net-tools' order.
     if columns.extend {
-        write!(out, " {user:<10} {:<10}", socket.inode)?;
+        out.write_all(b" ")?;
+        field::left(out, user.as_bytes(), 10)?;
+        out.write_all(b" ")?;
+        field::left_u64(out, socket.inode, 10)?;
     }
     if columns.programs {
-        write!(out, " {program:<20}")?;
+        out.write_all(b" ")?;
+        field::left(out, program.as_bytes(), 20)?;
     }
     if columns.timers {
         write!(out, " {}", timer_text(socket, columns.clock_ticks))?;
     }
     out.write_all(b"\n")
+}
+
+/// Writes one end as `host:port` in at least 23 columns.
+fn write_endpoint(
+    out: &mut impl Write,
+    endpoint: Endpoint,
+    kind: ServiceKind,
+    naming: &Naming<'_>,
+    trim: bool,
+) -> io::Result<()> {
+    let host = host_field(endpoint.addr, naming);
+    let port = port_field(endpoint.port, kind, naming);
+    write_address(out, host.as_str(), port.as_str(), trim)
+}
+
+/// Writes the State column in 11 columns: TCP names, UDP's
+/// `ESTABLISHED`/blank/`UNKNOWN`, raw sockets' bare state number.
+fn write_state(out: &mut impl Write, socket: &InetSocket) -> io::Result<()> {
+    let state = socket.state.0;
+    let name = match socket.protocol {
+        Protocol::Tcp => tcp_state_name(state),
+        Protocol::Udp | Protocol::UdpLite => match state {
+            1 => "ESTABLISHED",
+            7 => "",
+            _ => "UNKNOWN",
+        },
+        Protocol::Raw => return field::left_u64(out, u64::from(state), 11),
+    };
+    field::left(out, name.as_bytes(), 11)
 }
 
 /// The service list ports of a protocol are looked up in.
@@ -104,18 +134,6 @@ fn service_kind(protocol: Protocol) -> ServiceKind {
         Protocol::Udp | Protocol::UdpLite => ServiceKind::Udp,
         Protocol::Raw => ServiceKind::Raw,
     }
-}
-
-/// The `host:port` text of one end.
-fn endpoint_text(
-    endpoint: Endpoint,
-    kind: ServiceKind,
-    naming: &Naming<'_>,
-    trim: bool,
-) -> String {
-    let host = host_text(endpoint.addr, naming);
-    let port = port_text(endpoint.port, kind, naming);
-    address_field(&host, &port, trim)
 }
 
 /// net-tools' protocol column: `tcp`, `udp6`, `udpl`, `raw6`, ...
@@ -129,21 +147,6 @@ pub fn protocol_name(protocol: Protocol, family: Family) -> &'static str {
         (Protocol::UdpLite, Family::Inet6) => "udpl6",
         (Protocol::Raw, Family::Inet) => "raw",
         (Protocol::Raw, Family::Inet6) => "raw6",
-    }
-}
-
-/// The State column: TCP names, UDP's `ESTABLISHED`/blank/`UNKNOWN`, and
-/// raw sockets' bare state number.
-fn state_text(socket: &InetSocket) -> String {
-    let state = socket.state.0;
-    match socket.protocol {
-        Protocol::Tcp => tcp_state_name(state).to_string(),
-        Protocol::Udp | Protocol::UdpLite => match state {
-            1 => "ESTABLISHED".to_string(),
-            7 => String::new(),
-            _ => "UNKNOWN".to_string(),
-        },
-        Protocol::Raw => state.to_string(),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod route;
 pub mod stats;
 
 mod address;
+mod field;
 mod hardware;
 mod inet;
 mod stats_texts;
