@@ -248,21 +248,37 @@ fn hex_pair(field: &[u8]) -> Option<(u64, u64)> {
     Some((hex(&field[..colon])?, hex(&field[colon + 1..])?))
 }
 
-/// Unsigned hexadecimal, 1 to 16 digits.
+/// Unsigned hexadecimal, 1 to 16 digits (so it cannot overflow).
 fn hex(digits: &[u8]) -> Option<u64> {
     if digits.is_empty() || digits.len() > 16 {
         return None;
     }
-    let text = std::str::from_utf8(digits).ok()?;
-    u64::from_str_radix(text, 16).ok()
+    let mut value = 0u64;
+    for &byte in digits {
+        let digit = match byte {
+            b'0'..=b'9' => byte - b'0',
+            b'a'..=b'f' => byte - b'a' + 10,
+            b'A'..=b'F' => byte - b'A' + 10,
+            _ => return None,
+        };
+        value = value << 4 | u64::from(digit);
+    }
+    Some(value)
 }
 
-/// Unsigned decimal.
+/// Unsigned decimal that fits in 64 bits.
 fn decimal(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+    if digits.is_empty() {
         return None;
     }
-    std::str::from_utf8(digits).ok()?.parse().ok()
+    let mut value = 0u64;
+    for &byte in digits {
+        if !byte.is_ascii_digit() {
+            return None;
+        }
+        value = value.checked_mul(10)?.checked_add(u64::from(byte - b'0'))?;
+    }
+    Some(value)
 }
 
 /// Signed decimal.

@@ -7,6 +7,7 @@
 use std::io::{self, Write};
 
 use super::Selection;
+use super::field;
 use crate::model::UnixSocket;
 use crate::render::escape::escape;
 
@@ -35,18 +36,23 @@ pub fn unix_row(
     socket: &UnixSocket,
     program: Option<&str>,
 ) -> io::Result<()> {
-    write!(
-        out,
-        "{:<5} {:<6} {:<11} {:<10} {:<13} {:<8} ",
-        "unix",
-        socket.refcount,
-        flags_text(socket.flags),
-        type_name(socket.kind.0),
-        state_name(socket),
-        socket.inode,
-    )?;
+    // `unix  %-6lu %-11s %-10s %-13s %-8lu `, without formatting machinery.
+    out.write_all(b"unix  ")?;
+    field::left_u64(out, socket.refcount, 6)?;
+    out.write_all(b" ")?;
+    field::left(out, flags_text(socket.flags), 11)?;
+    out.write_all(b" ")?;
+    field::left(out, type_name(socket.kind.0).as_bytes(), 10)?;
+    out.write_all(b" ")?;
+    field::left(out, state_name(socket).as_bytes(), 13)?;
+    out.write_all(b" ")?;
+    field::left_u64(out, socket.inode, 8)?;
+    out.write_all(b" ")?;
+
+    // The program, then the whole path, escaped.
     if let Some(program) = program {
-        write!(out, "{program:<20} ")?;
+        field::left(out, program.as_bytes(), 20)?;
+        out.write_all(b" ")?;
     }
     if let Some(path) = &socket.path {
         out.write_all(escape(path).as_bytes())?;
@@ -55,15 +61,20 @@ pub fn unix_row(
 }
 
 /// `[ ACC W N ]`-style flags: accepting, waiting for data, no space.
-fn flags_text(flags: u64) -> String {
-    let mut text = String::from("[ ");
-    for (bit, name) in [(1 << 16, "ACC "), (1 << 17, "W "), (1 << 18, "N ")] {
-        if flags & bit != 0 {
-            text.push_str(name);
-        }
+fn flags_text(flags: u64) -> &'static [u8] {
+    const ACC: u64 = 1 << 16;
+    const WAIT: u64 = 1 << 17;
+    const NOSPACE: u64 = 1 << 18;
+    match (flags & ACC != 0, flags & WAIT != 0, flags & NOSPACE != 0) {
+        (false, false, false) => b"[ ]",
+        (true, false, false) => b"[ ACC ]",
+        (false, true, false) => b"[ W ]",
+        (false, false, true) => b"[ N ]",
+        (true, true, false) => b"[ ACC W ]",
+        (true, false, true) => b"[ ACC N ]",
+        (false, true, true) => b"[ W N ]",
+        (true, true, true) => b"[ ACC W N ]",
     }
-    text.push(']');
-    text
 }
 
 /// The socket type's name.
