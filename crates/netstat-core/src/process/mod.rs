@@ -12,7 +12,6 @@
 //! (measured with 2.10, also for euid 0 inside a user namespace); see
 //! [`permission_note`].
 
-use std::collections::HashMap;
 use std::path::Path;
 
 mod live;
@@ -40,7 +39,8 @@ pub struct Owner {
 #[derive(Clone, Debug, Default)]
 pub struct OwnerMap {
     owners: Vec<Owner>,
-    by_inode: HashMap<u64, usize>,
+    /// (inode, index into `owners`), sorted by inode.
+    by_inode: Vec<(u64, u32)>,
     /// True if some `/proc/PID/fd` directory could not be read for lack of
     /// permission (or `/proc` itself could not be listed).
     pub denied: bool,
@@ -64,7 +64,9 @@ impl OwnerMap {
 
     /// The owner of a socket inode, if any was found.
     pub fn get(&self, inode: u64) -> Option<&Owner> {
-        self.owners.get(*self.by_inode.get(&inode)?)
+        let found = self.by_inode.binary_search_by_key(&inode, |&(i, _)| i);
+        let (_, slot) = self.by_inode[found.ok()?];
+        self.owners.get(usize::try_from(slot).ok()?)
     }
 
     /// True if no socket owner at all was found (in any network namespace,
