@@ -53,8 +53,24 @@ impl OwnerMap {
     /// Only `EACCES` counts as denied, as in net-tools; a `proc_root` that
     /// does not exist gives an empty map that is not denied.
     pub fn scan(proc_root: &Path) -> OwnerMap {
+        OwnerMap::walk(proc_root, None)
+    }
+
+    /// Like [`OwnerMap::scan`], but for the given socket inodes only: the
+    /// walk stops as soon as each has been seen, so a listing of a few
+    /// sockets does not read every descriptor of every process.
+    ///
+    /// The walk may then end before it meets a process that denies
+    /// access, so [`permission_note`] can miss a note net-tools prints;
+    /// use this where no process can deny access (as root).
+    pub fn scan_for(proc_root: &Path, inodes: Vec<u64>) -> OwnerMap {
+        OwnerMap::walk(proc_root, Some(&walk::Wanted::new(inodes)))
+    }
+
+    /// The walk behind both scans.
+    fn walk(proc_root: &Path, wanted: Option<&walk::Wanted>) -> OwnerMap {
         match live::LiveProc::open(proc_root) {
-            Ok(proc) => OwnerMap::from_walk(walk::walk(&proc)),
+            Ok(proc) => OwnerMap::from_walk(walk::walk(&proc, wanted)),
             Err(error) => OwnerMap {
                 denied: walk::is_denied(&error),
                 ..OwnerMap::default()

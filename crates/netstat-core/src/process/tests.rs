@@ -138,6 +138,7 @@ struct FakeProc {
     pids: Vec<u32>,
     fds: HashMap<u32, Result<Vec<u64>, i32>>,
     argv0: HashMap<u32, Vec<u8>>,
+    scanned: AtomicUsize,
 }
 
 impl FakeProc {
@@ -152,7 +153,12 @@ impl FakeProc {
             let denied = walk::is_denied(&io::Error::from_raw_os_error(errno));
             return OwnerMap { denied, ..OwnerMap::default() };
         }
-        OwnerMap::from_walk(walk_pids(self, &self.pids, workers))
+        OwnerMap::from_walk(walk_pids(self, &self.pids, workers, None))
+    }
+
+    fn map_for(&self, workers: usize, inodes: Vec<u64>) -> OwnerMap {
+        let wanted = walk::Wanted::new(inodes);
+        OwnerMap::from_walk(walk_pids(self, &self.pids, workers, Some(&wanted)))
     }
 }
 
@@ -169,6 +175,7 @@ impl ProcSource for FakeProc {
         pid: u32,
         found: &mut dyn FnMut(u64),
     ) -> io::Result<()> {
+        self.scanned.fetch_add(1, Ordering::Relaxed);
         match self.fds.get(&pid) {
             Some(Ok(inodes)) => {
                 inodes.iter().copied().for_each(found);
@@ -264,4 +271,41 @@ fn threads_keep_the_first_holder() {
             assert_eq!(map.get(inode).map(|o| o.pid), Some(pid), "{workers}");
         }
     }
+}
+
+#[test]
+fn a_wanted_set_stops_the_walk_and_keeps_first_holders() {
+    // Inode k is held by pids at positions k..k+5, as above.
+    let mut proc = FakeProc::default();
+    for position in 0..2000u64 {
+        let inodes = (position.saturating_sub(4)..=position).collect();
+        let pid = 10_000 + u32::try_from(position).expect("small");
+        proc.add(pid, Ok(inodes), format!("p{position}").as_bytes());
+    }
+
+    for workers in [1, 2, 4] {
+        proc.scanned.store(0, Ordering::Relaxed);
+        let map = proc.map_for(workers, vec![3, 40, 3]);
+
+        // Only the wanted sockets, each with its first holder.
+        assert_eq!(map.len(), 2, "workers {workers}");
+        assert_eq!(map.get(3).map(|o| o.pid), Some(10_003));
+        assert_eq!(map.get(40).map(|o| o.pid), Some(10_040));
+        assert_eq!(map.get(41), None);
+
+        // The walk ended soon after position 40, far before 2000.
+        let scanned = proc.scanned.load(Ordering::Relaxed);
+        assert!(scanned < 200, "workers {workers}: {scanned} pids scanned");
+    }
+}
+
+#[test]
+fn a_wanted_socket_nobody_holds_means_a_full_walk() {
+    let mut proc = FakeProc::default();
+    for pid in 1..=50 {
+        proc.add(pid, Ok(vec![u64::from(pid)]), b"x");
+    }
+    let map = proc.map_for(2, vec![7, 999]);
+    assert_eq!(map.get(7).map(|o| o.pid), Some(7));
+    assert_eq!(proc.scanned.load(Ordering::Relaxed), 50);
 }

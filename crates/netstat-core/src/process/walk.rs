@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::io;
 use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 
 use super::Owner;
@@ -42,9 +42,46 @@ pub(crate) struct Walk {
     pub(crate) denied: bool,
 }
 
+/// The sockets a listing will show, when it knows them before the walk:
+/// only these are recorded, and the walk ends once each has been seen
+/// (the batches already claimed still finish, so every socket keeps its
+/// first holder in `/proc` order).
+pub(crate) struct Wanted {
+    inodes: Vec<u64>,
+    seen: Vec<AtomicBool>,
+    remaining: AtomicUsize,
+}
+
+impl Wanted {
+    /// The set of `inodes` (any order, repeats allowed).
+    pub(crate) fn new(mut inodes: Vec<u64>) -> Wanted {
+        inodes.sort_unstable();
+        inodes.dedup();
+        let seen = inodes.iter().map(|_| AtomicBool::new(false)).collect();
+        let remaining = AtomicUsize::new(inodes.len());
+        Wanted { inodes, seen, remaining }
+    }
+
+    /// True if `inode` is wanted; notes the first sighting.
+    fn sight(&self, inode: u64) -> bool {
+        let Ok(index) = self.inodes.binary_search(&inode) else {
+            return false;
+        };
+        if !self.seen[index].swap(true, Ordering::Relaxed) {
+            self.remaining.fetch_sub(1, Ordering::Relaxed);
+        }
+        true
+    }
+
+    /// True once every wanted socket has been seen.
+    fn complete(&self) -> bool {
+        self.remaining.load(Ordering::Relaxed) == 0
+    }
+}
+
 /// Walks `proc` with as many threads as the machine and the process count
 /// make worthwhile.
-pub(crate) fn walk(proc: &impl ProcSource) -> Walk {
+pub(crate) fn walk(proc: &impl ProcSource, wanted: Option<&Wanted>) -> Walk {
     let pids = match proc.pids() {
         Ok(pids) => pids,
         Err(error) => {
@@ -52,7 +89,7 @@ pub(crate) fn walk(proc: &impl ProcSource) -> Walk {
         }
     };
     let workers = worker_count(pids.len());
-    walk_pids(proc, &pids, workers)
+    walk_pids(proc, &pids, workers, wanted)
 }
 
 /// Walks the given pids with `workers` threads (the caller's included).
@@ -60,8 +97,9 @@ pub(crate) fn walk_pids(
     proc: &impl ProcSource,
     pids: &[u32],
     workers: usize,
+    wanted: Option<&Wanted>,
 ) -> Walk {
-    let holders = first_holders(proc, pids, workers);
+    let holders = first_holders(proc, pids, workers, wanted);
     let denied = holders.denied;
     let (owners, by_inode) = name_owners(proc, pids, holders.first());
     Walk { owners, by_inode, denied }
@@ -86,31 +124,44 @@ struct Holders {
 }
 
 impl Holders {
-    /// Scans batches of pids claimed from `next` until none are left.
+    /// Scans batches of pids claimed from `next` until none are left, or
+    /// until every wanted socket has been seen.
     fn scan(
         &mut self,
         proc: &impl ProcSource,
         pids: &[u32],
         next: &AtomicUsize,
+        wanted: Option<&Wanted>,
     ) {
         loop {
+            if wanted.is_some_and(Wanted::complete) {
+                return;
+            }
             let start = next.fetch_add(BATCH, Ordering::Relaxed);
             if start >= pids.len() {
                 return;
             }
             let end = start.saturating_add(BATCH).min(pids.len());
             for (position, &pid) in (start..end).zip(&pids[start..end]) {
-                self.scan_pid(proc, pid, position);
+                self.scan_pid(proc, pid, position, wanted);
             }
         }
     }
 
-    /// Records the sockets of one process.
-    fn scan_pid(&mut self, proc: &impl ProcSource, pid: u32, position: usize) {
+    /// Records the (wanted) sockets of one process.
+    fn scan_pid(
+        &mut self,
+        proc: &impl ProcSource,
+        pid: u32,
+        position: usize,
+        wanted: Option<&Wanted>,
+    ) {
         let position = u32::try_from(position).unwrap_or(u32::MAX);
         let seen = &mut self.seen;
         let result = proc.socket_inodes(pid, &mut |inode| {
-            seen.push((inode, position));
+            if wanted.is_none_or(|wanted| wanted.sight(inode)) {
+                seen.push((inode, position));
+            }
         });
         if let Err(error) = result {
             self.denied |= is_denied(&error);
@@ -141,11 +192,12 @@ fn first_holders(
     proc: &impl ProcSource,
     pids: &[u32],
     workers: usize,
+    wanted: Option<&Wanted>,
 ) -> Holders {
     let next = AtomicUsize::new(0);
     let scan = || {
         let mut holders = Holders::default();
-        holders.scan(proc, pids, &next);
+        holders.scan(proc, pids, &next, wanted);
         holders
     };
     thread::scope(|scope| {

@@ -92,6 +92,12 @@ impl Listing {
     }
 
     /// Builds the `-p` owner map and prints the non-root note if due.
+    ///
+    /// Root listing servers only (`-tlp`) first collects the inodes it will
+    /// show, which for TCP the kernel sends cheaply, and stops the process
+    /// walk once each has an owner. Elsewhere every descriptor is read: a
+    /// plain user must meet every process that denies access to print
+    /// net-tools' note, and most other listings want nearly every socket.
     fn owners(
         &self,
         settings: &Settings,
@@ -100,13 +106,36 @@ impl Listing {
         if !settings.programs {
             return None;
         }
-        let map = OwnerMap::scan(&settings.proc_root);
         // SAFETY: geteuid has no preconditions and cannot fail.
         let euid = unsafe { libc::geteuid() };
+        let map = match self.shown_inodes(settings, euid) {
+            Some(inodes) => OwnerMap::scan_for(&settings.proc_root, inodes),
+            None => OwnerMap::scan(&settings.proc_root),
+        };
         if let Some(note) = process::permission_note(&map, euid) {
             messages::note(out, &note);
         }
         Some(map)
+    }
+
+    /// The inodes of the Internet sockets a servers-only listing by root
+    /// will show, or `None` where the whole walk is needed.
+    fn shown_inodes(&self, settings: &Settings, euid: u32) -> Option<Vec<u64>> {
+        if euid != 0 || settings.show != Show::Servers || settings.tables.unix {
+            return None;
+        }
+        let mut inodes = Vec::new();
+        for protocol in protocols(settings).into_iter().flatten() {
+            for family in families(settings) {
+                let _ =
+                    self.inet.for_each(settings, protocol, family, &mut |s| {
+                        if s.is_server() && s.inode != 0 {
+                            inodes.push(s.inode);
+                        }
+                    });
+            }
+        }
+        Some(inodes)
     }
 
     /// Title, header and rows of the Internet block.
