@@ -4,7 +4,9 @@
 //! of our binary that an unprivileged user may run, and the fixture
 //! process holding the sockets. [`Env`] removes all of it when dropped,
 //! also after a failure or panic; it only ever stops the fixture process
-//! it started itself.
+//! it started itself. The namespace and its files are a
+//! [`Netns`](crate::common::Netns) of the suites' shared `common` module,
+//! which the including test file declares.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
@@ -14,6 +16,8 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
+
+use crate::common::Netns;
 
 /// The 52-character name of 127.0.0.5 (wider than any address column).
 pub const LONG_NAME: &str =
@@ -27,13 +31,10 @@ const TIME_WAIT_RENEWAL: Duration = Duration::from_secs(40);
 
 /// Namespace, files and fixture of one suite run.
 pub struct Env {
-    /// Namespace name, for `ip netns exec`.
-    pub ns: String,
+    /// The namespace (its name is for `ip netns exec`) and its files.
+    pub ns: Netns,
     /// Temp dir (UNIX socket paths, binary copy).
     pub tmp: PathBuf,
-    etc: PathBuf,
-    made_etc_netns: bool,
-    ns_added: bool,
     fixture: Option<Fixture>,
 }
 
@@ -45,46 +46,29 @@ struct Fixture {
 }
 
 impl Env {
-    /// Creates the namespace and its files, then starts the fixture.
+    /// Creates the namespace and its files, then the temp dir, then
+    /// starts the fixture.
     pub fn start(fixture_script: &Path) -> Result<Env, String> {
-        let pid = std::process::id();
-        let ns = format!("nsrs-{pid}");
-        let mut env = Env {
-            etc: Path::new("/etc/netns").join(&ns),
-            tmp: std::env::temp_dir().join(&ns),
-            ns,
-            made_etc_netns: false,
-            ns_added: false,
-            fixture: None,
-        };
-        env.make_files()?;
-        env.add_namespace()?;
-        env.fixture = Some(Fixture::start(&env.ns, fixture_script, &env.tmp)?);
+        let name = format!("nsrs-{}", std::process::id());
+        let hosts = hosts();
+        let files = [("hosts", hosts.as_str()), ("resolv.conf", RESOLV_CONF)];
+        let ns = Netns::with_files(&name, &files)?;
+
+        // The guard exists before the temp dir, so it removes a partial one.
+        let tmp = std::env::temp_dir().join(&name);
+        let mut env = Env { ns, tmp, fixture: None };
+        env.make_tmp()?;
+        let fixture = Fixture::start(&env.ns.name, fixture_script, &env.tmp)?;
+        env.fixture = Some(fixture);
         Ok(env)
     }
 
-    fn make_files(&mut self) -> Result<(), String> {
-        self.made_etc_netns = !Path::new("/etc/netns").exists();
-        fs::create_dir_all(&self.etc).map_err(|e| io_error(&self.etc, e))?;
-        write(&self.etc.join("hosts"), &hosts())?;
-        write(&self.etc.join("resolv.conf"), RESOLV_CONF)?;
+    fn make_tmp(&self) -> Result<(), String> {
         // A leftover of an earlier run that had our pid and was killed.
         let _ = fs::remove_dir_all(&self.tmp);
         fs::create_dir(&self.tmp).map_err(|e| io_error(&self.tmp, e))?;
         let open = fs::Permissions::from_mode(0o755);
         fs::set_permissions(&self.tmp, open).map_err(|e| io_error(&self.tmp, e))
-    }
-
-    fn add_namespace(&mut self) -> Result<(), String> {
-        let status =
-            Command::new("ip").args(["netns", "add", &self.ns]).status();
-        match status {
-            Ok(s) if s.success() => {
-                self.ns_added = true;
-                Ok(())
-            }
-            other => Err(format!("ip netns add {}: {other:?}", self.ns)),
-        }
     }
 
     /// Copies `binary` as `<tmp>/bin/netstat`, readable and runnable by
@@ -140,17 +124,11 @@ impl Env {
 }
 
 impl Drop for Env {
+    /// Stops the fixture and removes the temp dir; the namespace and its
+    /// files go after this, when `ns` drops.
     fn drop(&mut self) {
         if let Some(fixture) = self.fixture.take() {
             fixture.stop();
-        }
-        if self.ns_added {
-            let _ =
-                Command::new("ip").args(["netns", "del", &self.ns]).status();
-        }
-        let _ = fs::remove_dir_all(&self.etc);
-        if self.made_etc_netns {
-            let _ = fs::remove_dir("/etc/netns");
         }
         let _ = fs::remove_dir_all(&self.tmp);
     }
@@ -237,10 +215,6 @@ fn hosts() -> String {
 /// socket on 0.0.0.0:53, which never answers, so each lookup would wait
 /// the full timeout and grow that socket's Recv-Q between the two runs.)
 const RESOLV_CONF: &str = "nameserver ::1\noptions timeout:1 attempts:1\n";
-
-fn write(path: &Path, text: &str) -> Result<(), String> {
-    fs::write(path, text).map_err(|e| io_error(path, e))
-}
 
 fn io_error(path: &Path, error: std::io::Error) -> String {
     format!("{}: {error}", path.display())

@@ -2,7 +2,9 @@
 //! a line, `<difference-id> TAB <invocation line> TAB <reason>`, `#`
 //! comments and blank lines ignored. Entries whose invocation starts with
 //! a suite tag (a first word ending in a colon, such as `frozen:` or
-//! `views:`) belong to other test suites and are skipped here.
+//! `views:`) belong to other test suites and are skipped here; the tag is
+//! recognised by `split_tag` of the suites' shared `common` module (which
+//! the including test file declares), so that every suite reads it alike.
 //!
 //! An entry's id says how it is checked ([`Check`]): `wide-addresses`,
 //! `whole-unix-paths` and `escaped-names` are verified line by line (see
@@ -13,6 +15,8 @@
 //! honest.
 
 use std::collections::BTreeMap;
+
+use crate::common::split_tag;
 
 /// Suffix of an id that also allows the exit status to differ.
 pub const EXIT_SUFFIX: &str = "+exit";
@@ -101,8 +105,7 @@ impl Known {
 /// with a tag such as `frozen:`.
 fn for_other_suite(line: &str) -> bool {
     let invocation = line.split('\t').nth(1).unwrap_or_default();
-    let first = invocation.split_whitespace().next().unwrap_or_default();
-    first.ends_with(':')
+    split_tag(invocation).is_some()
 }
 
 fn parse_entry(line: &str) -> Option<Entry> {

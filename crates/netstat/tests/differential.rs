@@ -28,6 +28,7 @@
 //! as a wrapper script that alters our output to prove a regression is
 //! caught.
 
+mod common;
 #[path = "../../../tests/differential/compare.rs"]
 mod compare;
 #[path = "../../../tests/differential/env.rs"]
@@ -39,10 +40,10 @@ mod run;
 #[path = "../../../tests/differential/verify.rs"]
 mod verify;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use common::report;
 use env::Env;
 use known::{Check, Entry, Known};
 use run::{Invocation, Outcome};
@@ -62,20 +63,16 @@ const ATTEMPTS: usize = 3;
 fn differential_against_net_tools() {
     if let Some(reason) = skip_reason() {
         assert!(!in_ci(), "differential: cannot run in CI: {reason}");
-        say(&format!("differential: skipped: {reason}"));
+        report!("differential: skipped: {reason}");
         return;
     }
     let mut total = Tally::default();
     for &source in SOURCES {
         let tally = run_suite(source);
-        say(&format!(
-            "{} (source {})",
-            tally.summary(),
-            source.unwrap_or("auto")
-        ));
+        report!("{} (source {})", tally.summary(), source.unwrap_or("auto"));
         total.add(&tally);
     }
-    say(&total.summary());
+    report!("{}", total.summary());
     assert_eq!(total.failing, 0, "{}", total.summary());
 }
 
@@ -84,9 +81,9 @@ fn differential_against_net_tools() {
 const SOURCES: &[Option<&str>] = &[None, Some("proc")];
 
 fn run_suite(source: Option<&str>) -> Tally {
-    let root = repo_root();
+    let root = common::repo_root();
     let invocations = load_invocations(&root);
-    let known = load_known(&root);
+    let known = load_known();
     let script = root.join("tests/differential/fixture.py");
     let mut env = Env::start(&script)
         .unwrap_or_else(|e| panic!("differential: setup failed: {e}"));
@@ -96,7 +93,7 @@ fn run_suite(source: Option<&str>) -> Tally {
     let started = Instant::now();
     for inv in &invocations {
         if let Some(note) = env.keep_time_wait() {
-            say(&format!("differential: note: TIME_WAIT renewal: {note}"));
+            report!("differential: note: TIME_WAIT renewal: {note}");
         }
         let entries = known.entries(&inv.line);
         let verdict = if started.elapsed() > SUITE_DEADLINE {
@@ -114,7 +111,7 @@ fn run_suite(source: Option<&str>) -> Tally {
 
 /// Why the suite cannot run here, if it cannot.
 fn skip_reason() -> Option<String> {
-    if effective_uid() != Some(0) {
+    if !common::is_root() {
         return Some("not running as root".into());
     }
     if !Path::new(REFERENCE).exists() {
@@ -124,12 +121,6 @@ fn skip_reason() -> Option<String> {
     let missing: Vec<&str> =
         tools.into_iter().filter(|tool| !on_path(tool)).collect();
     (!missing.is_empty()).then(|| format!("missing {}", missing.join(", ")))
-}
-
-fn effective_uid() -> Option<u32> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("Uid:"))?;
-    line.split_whitespace().nth(2)?.parse().ok()
 }
 
 fn on_path(tool: &str) -> bool {
@@ -146,10 +137,6 @@ fn in_ci() -> bool {
 
 // -------------------------------------------------------------- inputs
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn load_invocations(root: &Path) -> Vec<Invocation> {
     let path = root.join("tests/differential/invocations.txt");
     let text = read(&path);
@@ -157,8 +144,8 @@ fn load_invocations(root: &Path) -> Vec<Invocation> {
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn load_known(root: &Path) -> Known {
-    let path = root.join("compat/known-differences.txt");
+fn load_known() -> Known {
+    let path = common::known_differences_path();
     Known::parse(&read(&path))
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -183,11 +170,11 @@ impl Binaries {
             || env!("CARGO_BIN_EXE_netstat").into(),
             PathBuf::from,
         );
-        say(&format!(
+        report!(
             "differential: ours is {} (source {})",
             ours.display(),
             source.unwrap_or("default")
-        ));
+        );
         let ours = env
             .public_copy(&ours, source)
             .unwrap_or_else(|e| panic!("differential: setup failed: {e}"));
@@ -224,7 +211,7 @@ const FIXTURE_MARKS: &[&str] = &[
 fn check_fixture(env: &Env) {
     let inv = Invocation::parse("netstat -anpoW").expect("valid line");
     let reference = Path::new(REFERENCE).parent().expect("a directory");
-    let out = run::run(&env.ns, reference, &inv);
+    let out = run::run(&env.ns.name, reference, &inv);
     let text = String::from_utf8_lossy(&out.stdout);
     let missing: Vec<&str> =
         FIXTURE_MARKS.iter().copied().filter(|m| !text.contains(m)).collect();
@@ -453,7 +440,7 @@ fn with_trim(inv: &Invocation) -> Invocation {
 }
 
 fn normalised(env: &Env, bin_dir: &Path, inv: &Invocation) -> Outcome {
-    compare::normalise(inv, &run::run(&env.ns, bin_dir, inv))
+    compare::normalise(inv, &run::run(&env.ns.name, bin_dir, inv))
 }
 
 /// Entries naming invocations that are not in the list fail too.
@@ -484,19 +471,19 @@ impl Tally {
         match verdict {
             Verdict::Identical => {
                 self.identical += 1;
-                say(&format!("differential: identical: {line}"));
+                report!("differential: identical: {line}");
             }
             Verdict::Known(explained, diff) => {
                 self.known += 1;
                 let known = format!("known difference ({explained})");
-                say(&format!("differential: {known}: {line}"));
-                say(diff.trim_end());
+                report!("differential: {known}: {line}");
+                report!("{}", diff.trim_end());
             }
             Verdict::Failing(why, diff) => {
                 self.failing += 1;
-                say(&format!("differential: FAILING, {why}: {line}"));
+                report!("differential: FAILING, {why}: {line}");
                 if let Some(diff) = diff {
-                    say(diff.trim_end());
+                    report!("{}", diff.trim_end());
                 }
             }
         }
@@ -515,11 +502,4 @@ impl Tally {
             self.identical, self.known, self.failing
         )
     }
-}
-
-/// Writes a line to stderr directly, past the test harness's capture, so
-/// the verdicts show in every run (CI logs included).
-fn say(text: &str) {
-    let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "{text}");
 }

@@ -10,17 +10,12 @@
 //! namespace made here, whose resolver fails at once, so no lookup leaves
 //! the machine. Needs root; otherwise it says why and does nothing.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-/// Writes a line straight to standard error, past the test harness's
-/// capture, so that CI logs show every verdict.
-macro_rules! report {
-    ($($arg:tt)*) => {{
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
+use std::path::PathBuf;
+use std::process::Output;
+
+use common::{Netns, Prerequisites, report};
 
 /// The invocations compared, as argument strings.
 const INVOCATIONS: &[&str] = &[
@@ -63,70 +58,37 @@ const INVOCATIONS: &[&str] = &[
     "-A unix,inet -l",
 ];
 
+/// What this suite needs.
+const PREREQUISITES: Prerequisites = Prerequisites {
+    root: "needs root (network and mount namespaces)",
+    tools: &["/usr/bin/netstat", "/usr/bin/unshare"],
+    tools_missing: "needs /usr/bin/netstat and unshare",
+    commands: &[],
+};
+
+/// The namespace's `/etc/hosts`.
+const HOSTS: &str = "127.0.0.1 localhost\n::1 ip6-localhost\n";
+
 /// A network namespace with a resolver that fails fast, removed on drop.
-struct Namespace {
-    name: String,
-}
-
-impl Namespace {
-    fn create() -> Option<Namespace> {
-        let name = format!("nsrs-frozen-{}", std::process::id());
-        let etc = Path::new("/etc/netns").join(&name);
-        std::fs::create_dir_all(&etc).ok()?;
-        let namespace = Namespace { name };
-        std::fs::write(
-            etc.join("resolv.conf"),
-            "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n",
-        )
-        .ok()?;
-        std::fs::write(
-            etc.join("hosts"),
-            "127.0.0.1 localhost\n::1 ip6-localhost\n",
-        )
-        .ok()?;
-        let added = Command::new("ip")
-            .args(["netns", "add", &namespace.name])
-            .status()
-            .ok()?;
-        added.success().then_some(namespace)
-    }
-}
-
-impl Drop for Namespace {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.name]).status();
-        let _ =
-            std::fs::remove_dir_all(Path::new("/etc/netns").join(&self.name));
-    }
+fn namespace() -> Result<Netns, String> {
+    let name = format!("nsrs-frozen-{}", std::process::id());
+    let files = [("resolv.conf", common::LOCAL_RESOLV_CONF), ("hosts", HOSTS)];
+    Netns::with_files(&name, &files)
 }
 
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/proc-sockets")
+    common::repo_root().join("tests/fixtures/proc-sockets")
 }
 
-/// Why this test cannot run here, if it cannot.
-fn missing_prerequisite() -> Option<&'static str> {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        return Some("needs root (network and mount namespaces)");
-    }
-    for tool in ["/usr/bin/netstat", "/usr/bin/unshare"] {
-        if !Path::new(tool).exists() {
-            return Some("needs /usr/bin/netstat and unshare");
-        }
-    }
-    None
-}
-
-fn run_reference(namespace: &Namespace, args: &[&str]) -> Output {
+fn run_reference(namespace: &Netns, args: &[&str]) -> Output {
     let script = format!(
         "mount -t tmpfs none /proc && cp -r '{}/net' /proc/ && \
          exec /usr/bin/netstat \"$@\"",
         fixture().display()
     );
-    Command::new("ip")
-        .args(["netns", "exec", &namespace.name, "unshare", "-m", "sh", "-c"])
+    namespace
+        .exec()
+        .args(["unshare", "-m", "sh", "-c"])
         .arg(script)
         .arg("sh")
         .args(args)
@@ -134,9 +96,9 @@ fn run_reference(namespace: &Namespace, args: &[&str]) -> Output {
         .expect("run /usr/bin/netstat")
 }
 
-fn run_ours(namespace: &Namespace, args: &[&str]) -> Output {
-    Command::new("ip")
-        .args(["netns", "exec", &namespace.name])
+fn run_ours(namespace: &Netns, args: &[&str]) -> Output {
+    namespace
+        .exec()
         .arg(env!("CARGO_BIN_EXE_netstat"))
         .arg("--proc-root")
         .arg(fixture())
@@ -150,20 +112,11 @@ fn run_ours(namespace: &Namespace, args: &[&str]) -> Output {
 /// `wide-addresses` entry: the only deliberate difference these tables
 /// can show, which the suite verifies by running ours with `--trim`.
 fn known_differences() -> Vec<String> {
-    let path = fixture().join("../../../compat/known-differences.txt");
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let mut known = Vec::new();
-    for line in text.lines().filter(|line| !line.starts_with('#')) {
-        let mut columns = line.split('\t');
-        let (Some(id), Some(args)) = (columns.next(), columns.next()) else {
-            continue;
-        };
-        if let Some(args) = args.strip_prefix("frozen: ") {
-            assert_eq!(id, "wide-addresses", "unexpected entry: {line}");
-            known.push(args.to_string());
-        }
+    let entries = common::known_entries("frozen");
+    for entry in &entries {
+        assert_eq!(entry.id, "wide-addresses", "unexpected entry: {entry:?}");
     }
-    known
+    entries.into_iter().map(|entry| entry.invocation).collect()
 }
 
 /// Prints the lines that differ, side by side.
@@ -184,11 +137,12 @@ fn show_difference(args: &str, theirs: &Output, ours: &Output) {
 
 #[test]
 fn frozen_proc_matches_net_tools() {
-    if let Some(reason) = missing_prerequisite() {
+    if let Some(reason) = PREREQUISITES.missing() {
         report!("frozen: skipped: {reason}");
         return;
     }
-    let namespace = Namespace::create().expect("create network namespace");
+    let namespace =
+        namespace().unwrap_or_else(|e| panic!("create network namespace: {e}"));
     let known = known_differences();
     let (mut identical, mut expected, mut failing) = (0, 0, Vec::new());
     for &invocation in INVOCATIONS {

@@ -30,12 +30,24 @@
 //! longer differs fails as stale. Needs root; otherwise it says why and
 //! passes.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+use common::{Netns, Prerequisites};
+
 /// net-tools.
 const REFERENCE: &str = "/usr/bin/netstat";
+
+/// What this suite needs.
+const PREREQUISITES: Prerequisites = Prerequisites {
+    root: "needs root (network and mount namespaces)",
+    tools: &[REFERENCE, "/usr/bin/unshare", "/usr/bin/timeout"],
+    tools_missing: "needs /usr/bin/netstat, unshare and timeout",
+    commands: &[(&["ip", "-V"], "needs ip (iproute2)")],
+};
 
 /// The cases compared.
 const CASES: &[&str] = &[
@@ -66,51 +78,47 @@ const LONG_NAME: &str = "ifaces-15-chars";
 /// A device `frozen-ghost` lists that does not exist.
 const GHOST: &str = "nsrs-ghost0";
 
-/// The namespaces and scratch directory of one run, removed on drop
-/// (also when a check panics).
+/// The namespaces (no `/etc/netns` files) and scratch directory of one
+/// run, removed on drop (also when a check panics).
 struct Setup {
-    ns: String,
-    peer: String,
+    ns: Netns,
+    peer: Netns,
     dir: PathBuf,
 }
 
 impl Drop for Setup {
     fn drop(&mut self) {
-        for name in [&self.ns, &self.peer] {
-            let _ = Command::new("ip").args(["netns", "del", name]).status();
-        }
+        // The namespaces go when their fields drop, after this.
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
 impl Setup {
-    /// Creates both namespaces and the scratch directory.
+    /// Creates both namespaces, then the scratch directory.
     fn create() -> Setup {
         let pid = std::process::id();
+        let add = |name: String| {
+            Netns::add(&name).unwrap_or_else(|e| {
+                panic!("views-interfaces: setup: {e}");
+            })
+        };
         let setup = Setup {
-            ns: format!("nsrs-ifaces-{pid}"),
-            peer: format!("nsrs-ifaces-{pid}-peer"),
+            ns: add(format!("nsrs-ifaces-{pid}")),
+            peer: add(format!("nsrs-ifaces-{pid}-peer")),
             dir: std::env::temp_dir().join(format!("nsrs-ifaces-{pid}")),
         };
         std::fs::create_dir_all(&setup.dir).expect("scratch directory");
-        for name in [&setup.ns, &setup.peer] {
-            run_ok(&["ip", "netns", "add", name]);
-        }
         setup
     }
 
     /// `ip netns exec NS` + `args`, which must succeed.
     fn exec(&self, args: &[&str]) {
-        let mut all = vec!["ip", "netns", "exec", &self.ns];
-        all.extend_from_slice(args);
-        run_ok(&all);
+        run_ok(self.ns.exec().args(args), args);
     }
 
     /// `ip netns exec PEER` + `args`, which must succeed.
     fn exec_peer(&self, args: &[&str]) {
-        let mut all = vec!["ip", "netns", "exec", &self.peer];
-        all.extend_from_slice(args);
-        run_ok(&all);
+        run_ok(self.peer.exec().args(args), args);
     }
 
     /// Builds the interfaces and waits for the counters to settle.
@@ -138,7 +146,7 @@ impl Setup {
     fn links(&self) {
         self.exec(&["ip", "link", "set", "lo", "up"]);
         self.exec(&["ip", "link", "add", "v0", "type", "veth", "peer", "v0p"]);
-        self.exec(&["ip", "link", "set", "v0p", "netns", &self.peer]);
+        self.exec(&["ip", "link", "set", "v0p", "netns", &self.peer.name]);
         self.exec_peer(&["ip", "link", "set", "v0p", "up"]);
         self.exec(&["ip", "tuntap", "add", "mode", "tun", "name", "tun0"]);
         for name in ["bigmtu", "downif", LONG_NAME, "flagged0"] {
@@ -167,9 +175,10 @@ impl Setup {
     /// A device with no traffic of its own: ifb, or dummy without ifb.
     fn add_virtual(&self, name: &str) {
         for kind in ["ifb", "dummy"] {
-            let status = Command::new("ip")
-                .args(["netns", "exec", &self.ns, "ip", "link", "add", name])
-                .args(["type", kind])
+            let status = self
+                .ns
+                .exec()
+                .args(["ip", "link", "add", name, "type", kind])
                 .status();
             if status.is_ok_and(|s| s.success()) {
                 return;
@@ -212,15 +221,14 @@ impl Setup {
 
     /// The namespace's `/proc/net/dev`.
     fn dev(&self) -> Vec<u8> {
-        let args = ["netns", "exec", &self.ns, "cat", "/proc/net/dev"];
-        Command::new("ip").args(args).output().expect("cat").stdout
+        let cat = self.ns.exec().args(["cat", "/proc/net/dev"]).output();
+        cat.expect("cat").stdout
     }
 }
 
-/// Runs a command that must succeed.
-fn run_ok(args: &[&str]) {
-    let output = Command::new(args[0])
-        .args(&args[1..])
+/// Runs a command that must succeed; `args` names it in a failure.
+fn run_ok(command: &mut Command, args: &[&str]) {
+    let output = command
         .output()
         .unwrap_or_else(|e| panic!("views-interfaces: {args:?}: {e}"));
     assert!(
@@ -228,23 +236,6 @@ fn run_ok(args: &[&str]) {
         "views-interfaces: setup: {args:?}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-}
-
-/// Why this test cannot run here, if it cannot.
-fn missing_prerequisite() -> Option<&'static str> {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        return Some("needs root (network and mount namespaces)");
-    }
-    let tools = [REFERENCE, "/usr/bin/unshare", "/usr/bin/timeout"];
-    if tools.iter().any(|tool| !Path::new(tool).exists()) {
-        return Some("needs /usr/bin/netstat, unshare and timeout");
-    }
-    let ip = Command::new("ip").arg("-V").output();
-    if !ip.is_ok_and(|o| o.status.success()) {
-        return Some("needs ip (iproute2)");
-    }
-    None
 }
 
 // ------------------------------------------------------------- fixtures
@@ -294,8 +285,8 @@ fn write_frozen(setup: &Setup) -> PathBuf {
     for scenario in ["frozen", "frozen-long", "frozen-ghost"] {
         std::fs::write(dir.join(scenario), frozen_dev(scenario)).expect("dev");
     }
-    let args = ["netns", "exec", &setup.ns, "cat", "/proc/net/if_inet6"];
-    let if_inet6 = Command::new("ip").args(args).output().expect("cat");
+    let cat = setup.ns.exec().args(["cat", "/proc/net/if_inet6"]).output();
+    let if_inet6 = cat.expect("cat");
     std::fs::write(dir.join("if_inet6"), if_inet6.stdout).expect("if_inet6");
     dir
 }
@@ -342,8 +333,8 @@ fn run_case(
         true => env!("CARGO_BIN_EXE_netstat"),
         false => REFERENCE,
     };
-    let mut command = Command::new("ip");
-    command.args(["netns", "exec", &setup.ns]).env("LC_ALL", "C");
+    let mut command = setup.ns.exec();
+    command.env("LC_ALL", "C");
     if args.iter().any(|a| a.contains('c')) {
         command.args(["timeout", "2.5"]);
     }
@@ -441,15 +432,7 @@ fn show_difference(
 
 /// The cases `compat/known-differences.txt` lists for this suite.
 fn known_differences() -> Vec<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../compat/known-differences.txt");
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines()
-        .filter(|line| !line.starts_with('#'))
-        .filter_map(|line| line.split('\t').nth(1))
-        .filter_map(|case| case.strip_prefix("ifaces: "))
-        .map(str::to_string)
-        .collect()
+    common::known_invocations("ifaces")
 }
 
 // --------------------------------------------------------------- -I
@@ -458,8 +441,10 @@ fn known_differences() -> Vec<String> {
 /// an unknown name is an error. Returns the failures.
 fn interface_option(setup: &Setup, sources: &Sources) -> Vec<String> {
     let ours = |args: &[&str]| {
-        Command::new("ip")
-            .args(["netns", "exec", &setup.ns, env!("CARGO_BIN_EXE_netstat")])
+        setup
+            .ns
+            .exec()
+            .arg(env!("CARGO_BIN_EXE_netstat"))
             .args(args)
             .output()
             .expect("run netstat-rs")
@@ -495,7 +480,7 @@ fn interface_option(setup: &Setup, sources: &Sources) -> Vec<String> {
 
 #[test]
 fn interface_views_match_net_tools() {
-    if let Some(reason) = missing_prerequisite() {
+    if let Some(reason) = PREREQUISITES.missing() {
         println!("views-interfaces: skipped: {reason}");
         return;
     }

@@ -23,9 +23,13 @@
 //! (namespace, `/etc/netns` files, the python3 process) is removed when
 //! the guard drops, also on panic.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Output, Stdio};
+
+use common::{Netns, Prerequisites};
 
 /// Invocations on the live namespace.
 const LIVE: &[&str] = &[
@@ -78,9 +82,16 @@ const EMPTY: &[&str] =
 /// Invocations that repeat (`-c`), on the live namespace.
 const CONTINUOUS: &[&str] = &["-rnc", "-gnc"];
 
-/// Resolver that fails fast and stays local.
-const RESOLV_CONF: &str =
-    "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n";
+/// What this suite needs.
+const PREREQUISITES: Prerequisites = Prerequisites {
+    root: "needs root (network and mount namespaces)",
+    tools: &["/usr/bin/netstat", "/usr/bin/unshare", "/usr/bin/timeout"],
+    tools_missing: "needs /usr/bin/netstat, unshare and timeout",
+    commands: &[(
+        &["python3", "-c", "pass"],
+        "needs python3 for the multicast joins",
+    )],
+};
 
 /// Names for some of the namespace's (and the crafted tables') addresses.
 const HOSTS: &str = "127.0.0.1 localhost
@@ -200,10 +211,9 @@ impl Setting {
 }
 
 /// The network namespace, its `/etc/netns` files and the joiner process;
-/// all removed on drop.
+/// all removed on drop, the joiner first.
 struct Namespace {
-    name: String,
-    etc: PathBuf,
+    netns: Netns,
     joiner: Option<Joiner>,
 }
 
@@ -217,31 +227,24 @@ impl Namespace {
     /// Creates and populates the namespace.
     fn create() -> Result<Namespace, String> {
         let name = format!("nsrs-routes-{}", std::process::id());
-        let etc = Path::new("/etc/netns").join(&name);
-        let mut namespace = Namespace { name, etc, joiner: None };
-
-        // Files first (the guard removes them even if `ip` fails).
-        std::fs::create_dir_all(&namespace.etc).map_err(|e| e.to_string())?;
-        for (file, text) in [
-            ("resolv.conf", RESOLV_CONF),
+        let files = [
+            ("resolv.conf", common::LOCAL_RESOLV_CONF),
             ("hosts", HOSTS),
             ("networks", NETWORKS),
-        ] {
-            std::fs::write(namespace.etc.join(file), text)
-                .map_err(|e| format!("{file}: {e}"))?;
-        }
+        ];
+        let netns = Netns::with_files(&name, &files)?;
+        let mut namespace = Namespace { netns, joiner: None };
 
-        // The namespace, its kernel settings, links and routes.
-        namespace.ip(&["netns", "add", namespace.name.as_str()])?;
+        // Its kernel settings, links and routes.
         for sysctl in SYSCTLS {
             namespace.exec(&["sysctl", "-qw", sysctl])?;
         }
         for line in SETUP {
-            let mut args = vec!["-n", namespace.name.as_str()];
+            let mut args = vec!["-n", namespace.netns.name.as_str()];
             args.extend(line.split(' '));
             namespace.ip(&args)?;
         }
-        namespace.joiner = Some(Joiner::start(&namespace.name)?);
+        namespace.joiner = Some(Joiner::start(&namespace.netns)?);
 
         // Let the IGMP and MLD reports of the joins go out.
         std::thread::sleep(std::time::Duration::from_millis(1500));
@@ -255,28 +258,24 @@ impl Namespace {
 
     /// Runs a command inside the namespace, failing on a non-zero status.
     fn exec(&self, args: &[&str]) -> Result<(), String> {
-        let mut command = Command::new("ip");
-        command.args(["netns", "exec", &self.name]).args(args);
-        checked(&mut command, &args.join(" "))
+        checked(self.netns.exec().args(args), &args.join(" "))
     }
 }
 
 impl Drop for Namespace {
     fn drop(&mut self) {
+        // The joiner runs inside the namespace: end it before `netns`
+        // drops and deletes the namespace and its files.
         drop(self.joiner.take());
-        let _ = Command::new("ip")
-            .args(["netns", "del", &self.name])
-            .stderr(Stdio::null())
-            .status();
-        let _ = std::fs::remove_dir_all(&self.etc);
     }
 }
 
 impl Joiner {
     /// Starts the joiner in the namespace and waits for "ready".
-    fn start(namespace: &str) -> Result<Joiner, String> {
-        let child = Command::new("ip")
-            .args(["netns", "exec", namespace, "python3", "-c", JOINER])
+    fn start(namespace: &Netns) -> Result<Joiner, String> {
+        let child = namespace
+            .exec()
+            .args(["python3", "-c", JOINER])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -313,27 +312,9 @@ fn checked(command: &mut Command, what: &str) -> Result<(), String> {
     Err(format!("{what}: {}", String::from_utf8_lossy(&output.stderr)))
 }
 
-/// Why this test cannot run here, if it cannot.
-fn missing_prerequisite() -> Option<&'static str> {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        return Some("needs root (network and mount namespaces)");
-    }
-    let tools = ["/usr/bin/netstat", "/usr/bin/unshare", "/usr/bin/timeout"];
-    if !tools.iter().all(|tool| Path::new(tool).exists()) {
-        return Some("needs /usr/bin/netstat, unshare and timeout");
-    }
-    let python = Command::new("python3").arg("-c").arg("pass").output();
-    if !python.is_ok_and(|out| out.status.success()) {
-        return Some("needs python3 for the multicast joins");
-    }
-    None
-}
-
 /// The crafted tables.
 fn crafted() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/proc-routes-crafted")
+    common::repo_root().join("tests/fixtures/proc-routes-crafted")
 }
 
 /// Runs `program ARGS` the way `setting` says, inside the namespace.
@@ -345,8 +326,8 @@ fn run(
 ) -> Output {
     let program =
         if ours { env!("CARGO_BIN_EXE_netstat") } else { "/usr/bin/netstat" };
-    let mut command = Command::new("ip");
-    command.args(["netns", "exec", &namespace.name]).env("LC_ALL", "C");
+    let mut command = namespace.netns.exec();
+    command.env("LC_ALL", "C");
     match setting {
         Setting::Live => command.arg(program),
         Setting::Continuous => command.args(["timeout", "2.5", program]),
@@ -398,15 +379,8 @@ fn two_listings(stdout: &[u8]) -> Vec<u8> {
 /// The invocation lines `compat/known-differences.txt` lists for this
 /// suite (`views: ` prefix; a `netstat` word after it is allowed).
 fn known_differences() -> Vec<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../compat/known-differences.txt");
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines()
-        .filter(|line| !line.starts_with('#'))
-        .filter_map(|line| line.split('\t').nth(1))
-        .filter_map(|args| args.trim().strip_prefix("views: "))
-        .map(|line| line.replacen("netstat ", "", 1))
-        .collect()
+    let entries = common::known_entries("views").into_iter();
+    entries.map(|entry| entry.invocation.replacen("netstat ", "", 1)).collect()
 }
 
 /// One invocation's outcome.
@@ -475,7 +449,7 @@ fn show_difference(args: &str, theirs: &Output, ours: &Output) {
 
 #[test]
 fn routes_and_groups_match_net_tools() {
-    if let Some(reason) = missing_prerequisite() {
+    if let Some(reason) = PREREQUISITES.missing() {
         println!("views-routes: skipped: {reason}");
         return;
     }

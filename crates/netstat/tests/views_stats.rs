@@ -17,18 +17,14 @@
 //! A second test needs no root and no net-tools: it compares ours with
 //! the net-tools output `generate.py` recorded in `observed/`.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Prints a line of the report on stderr (shown with `--nocapture`).
-macro_rules! report {
-    ($($arg:tt)*) => {{
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
+use common::{Prerequisites, report};
 
 /// The fixture trees compared.
 const TREES: &[&str] = &[
@@ -77,6 +73,14 @@ const MORE: &[&str] = &[
     "--statistics --tcp",
 ];
 
+/// What the live comparison needs.
+const PREREQUISITES: Prerequisites = Prerequisites {
+    root: "needs root (a mount namespace with a tmpfs on /proc)",
+    tools: &["/usr/bin/netstat", "/usr/bin/unshare"],
+    tools_missing: "needs /usr/bin/netstat and /usr/bin/unshare",
+    commands: &[],
+};
+
 /// How long one run may take.
 const DEADLINE: Duration = Duration::from_secs(20);
 
@@ -90,8 +94,7 @@ struct Outcome {
 
 /// `tests/fixtures/stats`, absolute.
 fn fixtures() -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/stats");
+    let path = common::repo_root().join("tests/fixtures/stats");
     path.canonicalize().unwrap_or(path)
 }
 
@@ -147,15 +150,7 @@ fn run_ours(tree: &Path, args: &str) -> Outcome {
 /// The runs `compat/known-differences.txt` lists for this suite, as
 /// `TREE ARGS`.
 fn known_differences() -> BTreeSet<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../compat/known-differences.txt");
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines()
-        .filter(|line| !line.starts_with('#'))
-        .filter_map(|line| line.split('\t').nth(1))
-        .filter_map(|run| run.trim().strip_prefix("stats: "))
-        .map(str::to_string)
-        .collect()
+    common::known_invocations("stats")
 }
 
 /// The name a run has in the known-differences list.
@@ -250,23 +245,9 @@ fn show_difference(theirs: &Outcome, ours: &Outcome) {
     }
 }
 
-/// Why the live comparison cannot run here, if it cannot.
-fn missing_prerequisite() -> Option<&'static str> {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    if unsafe { libc::geteuid() } != 0 {
-        return Some("needs root (a mount namespace with a tmpfs on /proc)");
-    }
-    for tool in ["/usr/bin/netstat", "/usr/bin/unshare"] {
-        if !Path::new(tool).exists() {
-            return Some("needs /usr/bin/netstat and /usr/bin/unshare");
-        }
-    }
-    None
-}
-
 #[test]
 fn statistics_match_net_tools() {
-    if let Some(reason) = missing_prerequisite() {
+    if let Some(reason) = PREREQUISITES.missing() {
         report!("views-stats: skipped: {reason}");
         return;
     }
