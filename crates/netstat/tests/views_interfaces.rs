@@ -36,7 +36,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::{Netns, Prerequisites};
+use common::{Netns, Prerequisites, report};
 
 /// net-tools.
 const REFERENCE: &str = "/usr/bin/netstat";
@@ -411,7 +411,7 @@ fn show_difference(
     ours: &Output,
     out: (&[u8], &[u8]),
 ) {
-    println!("--- net-tools / +++ netstat-rs: {case}");
+    report!("--- net-tools / +++ netstat-rs: {case}");
     let pairs = [
         ("stdout", out.0, out.1),
         ("stderr", &theirs.stderr[..], &ours.stderr[..]),
@@ -421,13 +421,13 @@ fn show_difference(
         let (a, b): (Vec<&str>, Vec<&str>) =
             (a.lines().collect(), b.lines().collect());
         for line in a.iter().filter(|line| !b.contains(line)) {
-            println!("{stream} -{line}");
+            report!("{stream} -{line}");
         }
         for line in b.iter().filter(|line| !a.contains(line)) {
-            println!("{stream} +{line}");
+            report!("{stream} +{line}");
         }
     }
-    println!("status {:?} vs {:?}", theirs.status.code(), ours.status.code());
+    report!("status {:?} vs {:?}", theirs.status.code(), ours.status.code());
 }
 
 /// The cases `compat/known-differences.txt` lists for this suite.
@@ -481,7 +481,7 @@ fn interface_option(setup: &Setup, sources: &Sources) -> Vec<String> {
 #[test]
 fn interface_views_match_net_tools() {
     if let Some(reason) = PREREQUISITES.missing() {
-        println!("views-interfaces: skipped: {reason}");
+        report!("views-interfaces: skipped: {reason}");
         return;
     }
     let setup = Setup::create();
@@ -507,7 +507,7 @@ fn interface_views_match_net_tools() {
             failing.push(format!("{listed}: listed but not a case"));
         }
     }
-    println!(
+    report!(
         "views-interfaces: {identical} identical, {expected} known \
          differences, {} failing",
         failing.len()

@@ -29,7 +29,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Output, Stdio};
 
-use common::{Netns, Prerequisites};
+use common::{Netns, Prerequisites, report};
 
 /// Invocations on the live namespace.
 const LIVE: &[&str] = &[
@@ -427,7 +427,7 @@ fn compare(
 
 /// Prints the lines that differ.
 fn show_difference(args: &str, theirs: &Output, ours: &Output) {
-    println!("--- net-tools / +++ netstat-rs, {args}");
+    report!("--- net-tools / +++ netstat-rs, {args}");
     for (name, a, b) in [
         ("stdout", &theirs.stdout, &ours.stdout),
         ("stderr", &theirs.stderr, &ours.stderr),
@@ -438,19 +438,19 @@ fn show_difference(args: &str, theirs: &Output, ours: &Output) {
         for index in 0..a.len().max(b.len()) {
             let (x, y) = (a.get(index), b.get(index));
             if x != y {
-                println!("{name} {index}: -{x:?}\n{name} {index}: +{y:?}");
+                report!("{name} {index}: -{x:?}\n{name} {index}: +{y:?}");
             }
         }
     }
     if theirs.status != ours.status {
-        println!("status: {} vs {}", theirs.status, ours.status);
+        report!("status: {} vs {}", theirs.status, ours.status);
     }
 }
 
 #[test]
 fn routes_and_groups_match_net_tools() {
     if let Some(reason) = PREREQUISITES.missing() {
-        println!("views-routes: skipped: {reason}");
+        report!("views-routes: skipped: {reason}");
         return;
     }
     let namespace =
@@ -471,7 +471,7 @@ fn routes_and_groups_match_net_tools() {
             let line = format!("{}{args}", setting.modifier());
             let listed = known.contains(&line);
             let verdict = compare(&namespace, setting, args, listed);
-            println!("views-routes {line}: {verdict:?}");
+            report!("views-routes {line}: {verdict:?}");
             match verdict {
                 Verdict::Identical => identical += 1,
                 Verdict::Known => expected += 1,
@@ -483,10 +483,10 @@ fn routes_and_groups_match_net_tools() {
 
     // Entries for invocations this suite does not run are mistakes.
     for line in known.iter().filter(|line| !ran.contains(line)) {
-        println!("views-routes {line}: listed but not an invocation");
+        report!("views-routes {line}: listed but not an invocation");
         failing.push(line.clone());
     }
-    println!(
+    report!(
         "views-routes: {identical} identical, {expected} known differences, \
          {} failing",
         failing.len()
