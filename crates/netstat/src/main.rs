@@ -18,6 +18,10 @@ fn main() -> ExitCode {
         flags::Parsed::Exit(exit) => return finish_early(&exit),
         flags::Parsed::Run(settings) => settings,
     };
+    if let Err(refusal) = check_root(&settings) {
+        eprintln!("netstat: {refusal}");
+        return ExitCode::from(1);
+    }
 
     // One locked, buffered writer for everything on standard output.
     let stdout = io::stdout();
@@ -36,6 +40,29 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Refuses a `--proc-root` that is no directory, and `--source=netlink`
+/// with a saved tree: netlink reads the running kernel, so the listing
+/// would mix two systems.
+fn check_root(settings: &Settings) -> Result<(), String> {
+    let root = &settings.proc_root;
+    if root == std::path::Path::new("/proc") {
+        return Ok(());
+    }
+    if !root.is_dir() {
+        return Err(format!(
+            "--proc-root {}: no such directory",
+            root.display()
+        ));
+    }
+    if settings.source == settings::SocketSource::Netlink {
+        return Err(format!(
+            "--source=netlink reads the running kernel, not the tree in {}",
+            root.display()
+        ));
+    }
+    Ok(())
 }
 
 /// Prints what the command line alone decided.
@@ -79,9 +106,14 @@ fn repeat<W: Write>(
     let Some(interval) = settings.continuous else {
         return round(out);
     };
+    // A round that fails (a missing table that was asked for) ends the
+    // run, as in net-tools, instead of repeating its warning forever.
     loop {
-        round(out)?;
+        let status = round(out)?;
         out.flush()?;
+        if status != 0 {
+            return Ok(status);
+        }
         std::thread::sleep(interval);
     }
 }

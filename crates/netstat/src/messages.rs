@@ -10,6 +10,12 @@ pub fn no_support(out: &mut impl Write, what: &str) {
     eprintln!("netstat: no support for `{what}' on this system.");
 }
 
+/// net-tools' words for a family Debian builds it without (Bluetooth);
+/// scripts may match them.
+pub const NO_BLUETOOTH: &str = "netstat: feature `AF BLUETOOTH' not \
+supported.\nPlease recompile `net-tools' with newer kernel source or full \
+configuration.\n";
+
 /// Prints `PATH: REASON` as C's `perror` would.
 pub fn read_failure(
     out: &mut impl Write,

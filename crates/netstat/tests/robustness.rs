@@ -44,13 +44,13 @@ fn control_characters_in_paths_are_escaped() {
 }
 
 #[test]
-fn a_missing_proc_root_is_reported_not_fatal() {
-    let output = netstat(Path::new("/nonexistent-proc-root"), &["-t"]);
+fn a_missing_table_is_reported_not_fatal() {
+    let output = netstat(&fixture("proc-malformed"), &["-w"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stderr,
-        "netstat: no support for `AF INET (tcp)' on this system.\n"
+        "netstat: no support for `AF INET (raw)' on this system.\n"
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.starts_with("Active Internet connections (w/o servers)\n"));
@@ -72,4 +72,36 @@ fn a_closed_pipe_ends_the_run_quietly() {
     let output = child.wait_with_output().expect("wait for netstat");
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     assert!(output.stderr.is_empty(), "{output:?}");
+}
+
+#[test]
+fn a_proc_root_that_is_no_directory_is_refused() {
+    let output = netstat(Path::new("/nonexistent-proc-root"), &["-t"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr,
+        "netstat: --proc-root /nonexistent-proc-root: no such directory\n"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn netlink_cannot_read_a_saved_tree() {
+    let root = fixture("proc-sockets");
+    let output = netstat(&root, &["--source=netlink", "-tn"]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn continuous_listing_stops_when_a_named_table_is_missing() {
+    // net-tools prints once and exits 1 rather than repeating the warning.
+    let output = netstat(&fixture("proc-sockets"), &["-Sc"]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr,
+        "netstat: no support for `AF INET (sctp)' on this system.\n"
+    );
 }

@@ -88,6 +88,13 @@ impl Listing {
                 status.max(self.unix_block(settings, owners.as_ref(), out)?);
         }
         status = status.max(self.legacy_families(settings, out));
+
+        // Bluetooth, named with other tables, fails after them (2.10 is
+        // built without it; alone, the command line already refused it).
+        if tables.bluetooth {
+            messages::note(out, messages::NO_BLUETOOTH);
+            status = status.max(1);
+        }
         Ok(status)
     }
 
@@ -158,7 +165,11 @@ impl Listing {
         let (mut status, mut held) = (0, Vec::new());
         for protocol in protocols(settings) {
             let Some(protocol) = protocol else {
-                status = status.max(self.sctp(settings, out));
+                // Both families' associations are in the IPv4 files,
+                // which net-tools reads only for IPv4.
+                if settings.inet {
+                    status = status.max(self.sctp(settings, out));
+                }
                 continue;
             };
             for family in families(settings) {
@@ -300,7 +311,7 @@ impl Listing {
         let mut status = 0;
         for (wanted, file, name) in families {
             if wanted && !self.source.has(file) {
-                status = status.max(missing(settings, name, out));
+                status = status.max(missing_family(settings, name, out));
             }
             // TODO: render these families' tables when a kernel provides
             // them; none of the kernels we support still does.
@@ -371,6 +382,21 @@ fn missing(settings: &Settings, what: &str, out: &mut impl Write) -> Status {
     if settings.implied_protocols {
         return 0;
     }
+    if settings.explicit || settings.verbose > 0 {
+        messages::no_support(out, what);
+    }
+    u8::from(settings.explicit)
+}
+
+/// Reports a missing legacy family (IPX, AX.25, ...). Unlike the Internet
+/// protocols these are never implied by a family switch, so `-4 --ipx`
+/// still names IPX: a warning when named (or with `-v`), exit status 1
+/// when named.
+fn missing_family(
+    settings: &Settings,
+    what: &str,
+    out: &mut impl Write,
+) -> Status {
     if settings.explicit || settings.verbose > 0 {
         messages::no_support(out, what);
     }
