@@ -8,8 +8,8 @@ use std::net::IpAddr;
 pub struct Membership {
     /// Interface index.
     pub index: u32,
-    /// Interface name.
-    pub iface: String,
+    /// Interface name, raw bytes (escaped only when printed).
+    pub iface: Vec<u8>,
     /// The group address.
     pub group: IpAddr,
     /// How many sockets (or kernel users) hold the membership.

@@ -35,8 +35,9 @@ impl RouteFlags {
 /// One IPv4 route of the main table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Route {
-    /// Output device, or `*` for routes without one (reject routes).
-    pub iface: String,
+    /// Output device as the kernel's raw bytes, or `*` for routes without
+    /// one (reject routes).
+    pub iface: Vec<u8>,
     /// Destination network or host.
     pub destination: Ipv4Addr,
     /// Next hop; `0.0.0.0` for directly connected routes.
@@ -80,15 +81,15 @@ pub struct Ipv6Route {
     pub use_count: u32,
     /// `RTF_*` bits, IPv6 ones included (`RTF_CACHE`, `RTF_NONEXTHOP`, ...).
     pub flags: RouteFlags,
-    /// Output device.
-    pub iface: String,
+    /// Output device, raw bytes (escaped only when printed).
+    pub iface: Vec<u8>,
 }
 
 /// One entry of the IPv4 route cache of kernels before 3.6.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CachedRoute {
-    /// Output device.
-    pub iface: String,
+    /// Output device, raw bytes (escaped only when printed).
+    pub iface: Vec<u8>,
     /// Destination host.
     pub destination: Ipv4Addr,
     /// Next hop.

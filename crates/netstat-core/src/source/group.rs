@@ -49,7 +49,7 @@ impl GroupSource {
 /// The interface an `igmp` group line belongs to.
 struct Device {
     index: u32,
-    name: String,
+    name: Vec<u8>,
 }
 
 /// Parses `/proc/net/igmp`. A group line before any interface line, or
@@ -89,7 +89,7 @@ fn parse_igmp_device(line: &[u8]) -> Option<Device> {
     let mut tail = words(&line[colon + 1..]);
     decimal(tail.next()?)?;
     tail.next()?;
-    Some(Device { index, name: String::from_utf8_lossy(name).into_owned() })
+    Some(Device { index, name: name.to_vec() })
 }
 
 /// Parses `GROUP USERS TIMER:EXPIRES REPORTER` for `device`.
@@ -136,7 +136,7 @@ fn parse_igmp6_line(line: &[u8]) -> Option<Membership> {
     decimal(expires)?;
     Some(Membership {
         index: u32::try_from(decimal(index)?).ok()?,
-        iface: String::from_utf8_lossy(name).into_owned(),
+        iface: name.to_vec(),
         group: IpAddr::V6(wire_ipv6(group)?),
         users: u32::try_from(decimal(users)?).ok()?,
     })
@@ -169,13 +169,19 @@ mod tests {
         assert_eq!(table.skipped, 0);
         assert_eq!(table.rows.len(), 10);
         let first = &table.rows[0];
-        assert_eq!((first.index, first.iface.as_str()), (1, "lo"));
+        assert_eq!(
+            (first.index, first.iface.as_slice()),
+            (1, b"lo".as_slice())
+        );
         assert_eq!(first.group, v4("239.1.2.3"));
         let twice = table.rows.iter().find(|m| m.group == v4("224.0.0.251"));
         let twice = twice.expect("the mDNS group");
-        assert_eq!((twice.iface.as_str(), twice.users), ("v0", 2));
+        assert_eq!(
+            (twice.iface.as_slice(), twice.users),
+            (b"v0".as_slice(), 2)
+        );
         let long = table.rows.iter().find(|m| m.index == 5).expect("index 5");
-        assert_eq!(long.iface, "averylongifnam0");
+        assert_eq!(long.iface, b"averylongifnam0");
         assert_eq!(long.group, v4("239.255.255.250"));
     }
 
@@ -186,10 +192,13 @@ mod tests {
         assert_eq!(table.rows.len(), 23);
         assert_eq!(table.rows[0].group, v4("ff02::1"));
         let joined = table.rows.iter().find(|m| m.group == v4("ff15::1234"));
-        assert_eq!(joined.expect("ff15::1234").iface, "v0");
+        assert_eq!(joined.expect("ff15::1234").iface, b"v0");
         let long = table.rows.iter().find(|m| m.group == v4("ff02::fb"));
         let long = long.expect("ff02::fb");
-        assert_eq!((long.index, long.iface.as_str()), (5, "averylongifnam0"));
+        assert_eq!(
+            (long.index, long.iface.as_slice()),
+            (5, b"averylongifnam0".as_slice())
+        );
     }
 
     #[test]
@@ -209,7 +218,7 @@ x\tlo        :     1      V3\n\
 2 v0 ff020000000000000000000000000001 1 0000000C 0\n";
         let table = parse_igmp6(igmp6);
         assert_eq!((table.rows.len(), table.skipped), (1, 2));
-        assert_eq!(table.rows[0].iface, "v0");
+        assert_eq!(table.rows[0].iface, b"v0");
     }
 
     #[test]

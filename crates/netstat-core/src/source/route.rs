@@ -119,9 +119,9 @@ impl Row<'_> {
         self.fields.get(index).copied()
     }
 
-    /// A text field, such as a device name.
-    fn text(&self, name: &str) -> Option<String> {
-        Some(String::from_utf8_lossy(self.field(name)?).into_owned())
+    /// A text field, such as a device name, as raw bytes.
+    fn text(&self, name: &str) -> Option<Vec<u8>> {
+        Some(self.field(name)?.to_vec())
     }
 
     /// An address word.
@@ -200,7 +200,7 @@ pub fn parse_ipv6_line(line: &[u8]) -> Option<Ipv6Route> {
 
     // Counters and flags; the device is blank for routes without one.
     let word = |field: &[u8]| u32::try_from(hex(field)?).ok();
-    let iface = fields.get(9).map(|name| String::from_utf8_lossy(name));
+    let iface = fields.get(9).map(|name| name.to_vec());
     Some(Ipv6Route {
         destination,
         destination_len,
@@ -211,7 +211,7 @@ pub fn parse_ipv6_line(line: &[u8]) -> Option<Ipv6Route> {
         refcnt: word(fields[6])?,
         use_count: word(fields[7])?,
         flags: RouteFlags(word(fields[8])?),
-        iface: iface.unwrap_or_default().into_owned(),
+        iface: iface.unwrap_or_default(),
     })
 }
 
@@ -304,7 +304,10 @@ mod tests {
         let default = table.rows.iter().find(|r| r.mask.is_unspecified());
         let default = default.expect("a default route");
         assert_eq!(default.gateway, v4(192, 0, 2, 1));
-        assert_eq!((default.flags.0, default.iface.as_str()), (0x3, "v0"));
+        assert_eq!(
+            (default.flags.0, default.iface.as_slice()),
+            (0x3, b"v0".as_slice())
+        );
         let metric = table.rows.iter().find(|r| r.metric == 5);
         assert_eq!(metric.expect("metric 5").destination, v4(10, 20, 0, 0));
         let host = table.rows.iter().find(|r| r.flags.has(RouteFlags::HOST));
@@ -319,10 +322,10 @@ mod tests {
             .rows
             .iter()
             .filter(|r| r.flags.has(RouteFlags::REJECT))
-            .map(|r| r.iface.as_str())
+            .map(|r| r.iface.as_slice())
             .collect();
-        assert_eq!(rejects, ["*", "*", "*"]);
-        assert!(table.rows.iter().any(|r| r.iface == "averylongifnam0"));
+        assert_eq!(rejects, [b"*"; 3]);
+        assert!(table.rows.iter().any(|r| r.iface == b"averylongifnam0"));
     }
 
     #[test]
@@ -332,7 +335,7 @@ mod tests {
         let wrapped: Vec<_> = table
             .rows
             .iter()
-            .filter(|r| r.iface == "averylongifnam0")
+            .filter(|r| r.iface == b"averylongifnam0")
             .collect();
         assert_eq!(wrapped[0].metric, u32::MAX);
         assert_eq!(wrapped[0].mtu as i32, -5);
@@ -382,10 +385,10 @@ RefCnt\tUse\tIRTT\tWindow\tMTU\n\
         assert_eq!(via.flags.0, 0x3);
         let null = table.rows.last().expect("the null route");
         assert_eq!(
-            (null.metric, null.flags.0, null.iface.as_str()),
-            (u32::MAX, 0x0020_0200, "lo")
+            (null.metric, null.flags.0, null.iface.as_slice()),
+            (u32::MAX, 0x0020_0200, b"lo".as_slice())
         );
-        assert!(table.rows.iter().any(|r| r.iface == "averylongifnam0"));
+        assert!(table.rows.iter().any(|r| r.iface == b"averylongifnam0"));
     }
 
     #[test]
@@ -399,7 +402,7 @@ RefCnt\tUse\tIRTT\tWindow\tMTU\n\
 00000000000000000000000000000000 ffffffff 00000001 00000000 00200200\n";
         let table = parse_ipv6_routes(text);
         assert_eq!((table.rows.len(), table.skipped), (1, 3));
-        assert_eq!(table.rows[0].iface, "", "a route without a device");
+        assert_eq!(table.rows[0].iface, b"", "a route without a device");
     }
 
     #[test]
@@ -413,7 +416,7 @@ RefCnt\tUse\tIRTT\tWindow\tMTU\n\
         let table = parse_ipv4_cache(CRAFTED_CACHE);
         assert_eq!(table.skipped, 0);
         assert_eq!(table.rows.len(), 37);
-        let row = table.rows.iter().find(|r| r.iface == "eth0").expect("eth0");
+        let row = table.rows.iter().find(|r| r.iface == b"eth0").expect("eth0");
         assert_eq!(
             (row.source, row.spec_dst),
             (v4(10, 0, 0, 2), v4(10, 0, 0, 2))

@@ -3,12 +3,16 @@
 //! whichever families are shown), then one row per membership with the
 //! interface left-aligned in 15 columns, the user count in 6, and the
 //! group, named unless numeric hosts were asked for. Nothing is cut: a
-//! long interface name or group name widens its row.
+//! long interface name or group name widens its row. Interface names are
+//! escaped (see [`crate::render::escape`]) and padded by bytes, as
+//! net-tools pads them.
 
 use std::io::{self, Write};
 
 use super::address::{Naming, host_text};
+use super::field::left;
 use crate::model::Membership;
+use crate::render::escape::escape;
 
 /// Writes the title and the two header lines.
 pub fn group_header(out: &mut impl Write) -> io::Result<()> {
@@ -25,10 +29,10 @@ pub fn group_row(
     membership: &Membership,
     naming: &Naming<'_>,
 ) -> io::Result<()> {
+    left(out, escape(&membership.iface).as_bytes(), 15)?;
     writeln!(
         out,
-        "{:<15} {:<6} {}",
-        membership.iface,
+        " {:<6} {}",
         membership.users,
         host_text(membership.group, naming),
     )
@@ -51,7 +55,7 @@ mod tests {
     fn rows_pad_and_widen() {
         let membership = Membership {
             index: 5,
-            iface: String::from("averylongifnam0"),
+            iface: b"averylongifnam0".to_vec(),
             group: "ff02::1:ff00:2".parse().expect("address"),
             users: 1,
         };
@@ -60,7 +64,7 @@ mod tests {
             "averylongifnam0 1      ff02::1:ff00:2\n"
         );
         let long = Membership {
-            iface: String::from("sixteen-chars-xx"),
+            iface: b"sixteen-chars-xx".to_vec(),
             users: 1234567,
             ..membership
         };
@@ -76,7 +80,7 @@ mod tests {
         let hosts = HashMap::from([(group, String::from("group-one"))]);
         let naming = Naming { hosts: Some(&hosts), services: None };
         let membership =
-            Membership { index: 1, iface: String::from("lo"), group, users: 2 };
+            Membership { index: 1, iface: b"lo".to_vec(), group, users: 2 };
         assert_eq!(
             row(&membership, &naming),
             "lo              2      group-one\n"
@@ -84,6 +88,26 @@ mod tests {
         assert_eq!(
             row(&membership, &Naming::default()),
             "lo              2      239.1.2.3\n"
+        );
+    }
+
+    #[test]
+    fn interface_names_are_escaped_from_raw_bytes() {
+        let group: IpAddr = "ff02::1".parse().expect("address");
+        let membership = Membership {
+            index: 7,
+            iface: b"e\x1b[7m".to_vec(),
+            group,
+            users: 1,
+        };
+        assert_eq!(
+            row(&membership, &Naming::default()),
+            "e\\x1b[7m        1      ff02::1\n"
+        );
+        let invalid = Membership { iface: b"x\xffy".to_vec(), ..membership };
+        assert_eq!(
+            row(&invalid, &Naming::default()),
+            "x\\xffy          1      ff02::1\n"
         );
     }
 }

@@ -14,6 +14,9 @@
 //!   There is no fallback from one database to the other.
 //! * Unlike 2.10, which prints only the title for three or more `-e`,
 //!   every count from two up selects the long style.
+//! * Interface names are the kernel's raw bytes; they are escaped (see
+//!   [`crate::render::escape`]) and, where a column has a width, padded
+//!   and cut by bytes as net-tools' `printf` does.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -21,7 +24,9 @@ use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::address::{Naming, host_text};
+use super::field::left;
 use crate::model::{CachedRoute, Ipv6Route, Route, RouteFlags};
+use crate::render::escape::{escape, escape_cut};
 
 /// The IPv4 column sets chosen by the number of `-e`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,7 +181,8 @@ struct Tail<'a> {
     metric: u32,
     refcnt: u32,
     use_count: u32,
-    iface: &'a str,
+    /// The device's raw bytes, escaped when written.
+    iface: &'a [u8],
     mtu: u32,
     window: u32,
     irtt: u32,
@@ -196,7 +202,10 @@ impl Tail<'_> {
     ) -> io::Result<()> {
         let int = |value: u32| (value as i32).to_string();
         let dash = |value: u32| if reject { "-".into() } else { int(value) };
-        let iface = if reject { "-" } else { self.iface };
+        let iface = match reject {
+            true => Cow::Borrowed("-"),
+            false => escape(self.iface),
+        };
         match style {
             RouteStyle::Plain => write!(
                 out,
@@ -214,18 +223,28 @@ impl Tail<'_> {
                 int(self.use_count),
                 iface,
             ),
-            RouteStyle::Long => write!(
-                out,
-                "{:<6} {:<3} {:>6} {:<6.6}   {:<5} {:<6} {:<width$}",
-                int(self.metric),
-                dash(self.refcnt),
-                int(self.use_count),
-                iface,
-                dash(self.mtu),
-                dash(self.window),
-                dash(self.irtt),
-                width = self.irtt_width,
-            ),
+            RouteStyle::Long => {
+                write!(
+                    out,
+                    "{:<6} {:<3} {:>6} ",
+                    int(self.metric),
+                    dash(self.refcnt),
+                    int(self.use_count),
+                )?;
+                let cut = match reject {
+                    true => Cow::Borrowed("-"),
+                    false => escape_cut(self.iface, 6),
+                };
+                left(out, cut.as_bytes(), 6)?;
+                write!(
+                    out,
+                    "   {:<5} {:<6} {:<width$}",
+                    dash(self.mtu),
+                    dash(self.window),
+                    dash(self.irtt),
+                    width = self.irtt_width,
+                )
+            }
         }
     }
 }
@@ -454,7 +473,7 @@ pub fn ipv6_row(
         route.metric as i32,
         route.refcnt as i32,
         route.use_count as i32,
-        route.iface,
+        escape(&route.iface),
     )
 }
 
@@ -489,7 +508,7 @@ mod tests {
 
     fn route(destination: [u8; 4], mask: [u8; 4], flags: u32) -> Route {
         Route {
-            iface: String::from("averylongifnam0"),
+            iface: b"averylongifnam0".to_vec(),
             destination: Ipv4Addr::from(destination),
             gateway: Ipv4Addr::new(192, 0, 2, 1),
             flags: RouteFlags(flags),
@@ -550,6 +569,22 @@ mod tests {
                 "10.50.0.0       192.0.2.1       255.255.0.0     ",
                 "UG    5      0        0 averyl   1440  65535  300\n",
             )
+        );
+    }
+
+    #[test]
+    fn interface_names_are_escaped_from_raw_bytes() {
+        let numeric = RouteNames::default();
+        let mut r = route([10, 50, 0, 0], [255, 255, 0, 0], 0x0003);
+        r.iface = b"e\x1b[7m".to_vec();
+        assert!(row(&r, &numeric, RouteStyle::Plain).ends_with(" e\\x1b[7m\n"));
+        assert!(
+            row(&r, &numeric, RouteStyle::Long).contains(" e\\x1b[   1440 ")
+        );
+        r.iface = b"x\xffy".to_vec();
+        assert!(row(&r, &numeric, RouteStyle::Metrics).ends_with(" x\\xffy\n"));
+        assert!(
+            row(&r, &numeric, RouteStyle::Long).contains(" x\\xffy   1440 ")
         );
     }
 
@@ -637,7 +672,7 @@ mod tests {
             refcnt: 1,
             use_count: 0,
             flags: RouteFlags(0x0020_0200),
-            iface: String::from("lo"),
+            iface: b"lo".to_vec(),
         };
         let mut out = Vec::new();
         ipv6_row(&mut out, &r, &Naming::default()).expect("write to a Vec");
