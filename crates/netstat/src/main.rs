@@ -67,9 +67,9 @@ fn check_root(settings: &Settings) -> Result<(), String> {
 
 /// Prints what the command line alone decided.
 fn finish_early(exit: &flags::Exit) -> ExitCode {
-    let _ = io::stdout().write_all(exit.stdout.as_bytes());
+    let _ = io::stdout().write_all(&exit.stdout);
     let _ = io::stdout().flush();
-    let _ = io::stderr().write_all(exit.stderr.as_bytes());
+    let _ = io::stderr().write_all(&exit.stderr);
     ExitCode::from(exit.code)
 }
 

@@ -150,7 +150,7 @@ pub struct Settings {
     /// `-I IFACE` / `--interfaces=IFACE` (a distribution extension): show
     /// only this interface or alias label in the interface view, whether
     /// up or down.
-    pub interface: Option<String>,
+    pub interface: Option<Vec<u8>>,
     /// `--source=auto|proc|netlink`: where socket rows come from.
     pub source: SocketSource,
 }

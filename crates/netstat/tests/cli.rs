@@ -731,6 +731,52 @@ fn odd_bytes_in_arguments_do_not_crash() {
     }
 }
 
+/// Standard error up to the usage block, as raw bytes.
+fn raw_before_usage(stderr: &[u8]) -> &[u8] {
+    let at = stderr
+        .windows(14)
+        .position(|w| w == b"usage: netstat")
+        .unwrap_or(stderr.len());
+    &stderr[..at]
+}
+
+#[test]
+fn odd_bytes_are_echoed_raw_as_in_net_tools() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let Some(reference) = reference_or_skip("odd_bytes_echoed_raw") else {
+        return;
+    };
+    let cases: &[&[u8]] = &[
+        b"-A\xff",
+        b"--\xff",
+        b"--\xff=1",
+        b"-\xc3\xa9",
+        b"-Ainet,\xfe\xff",
+        b"--protocol=x\x1b[7m",
+    ];
+    for arg in cases {
+        let run = |program: &str| {
+            Command::new(program)
+                .arg0("netstat")
+                .arg(OsStr::from_bytes(arg))
+                .env("LC_ALL", "C")
+                .env_remove("POSIXLY_CORRECT")
+                .stdin(Stdio::null())
+                .output()
+                .expect("runs")
+        };
+        let (theirs, ours) = (run(reference), run(OURS));
+        assert_eq!(theirs.status.code(), ours.status.code(), "{arg:?}");
+        assert_eq!(theirs.stdout, ours.stdout, "{arg:?}");
+        assert_eq!(
+            raw_before_usage(&theirs.stderr),
+            raw_before_usage(&ours.stderr),
+            "{arg:?}"
+        );
+    }
+}
+
 #[test]
 fn selinux_and_bluetooth_fail_at_parse_time() {
     let selinux = run(OURS, &["-Z"]);

@@ -75,54 +75,51 @@ pub enum Error {
 
 impl Error {
     /// The diagnostic line glibc prints, newline included, with `prog`
-    /// standing for `argv[0]`.
-    pub fn message(&self, prog: &str) -> String {
+    /// standing for `argv[0]`. Bytes from argv are copied raw, as glibc
+    /// prints them, so the line need not be UTF-8.
+    pub fn message(&self, prog: &[u8]) -> Vec<u8> {
+        let mut line = prog.to_vec();
         match self {
             Error::InvalidShort(byte) => {
-                format!("{prog}: invalid option -- '{}'\n", show_byte(*byte))
+                line.extend_from_slice(b": invalid option -- '");
+                line.push(*byte);
+                line.extend_from_slice(b"'\n");
             }
-            Error::MissingShortArg(byte) => format!(
-                "{prog}: option requires an argument -- '{}'\n",
-                show_byte(*byte)
-            ),
+            Error::MissingShortArg(byte) => {
+                line.extend_from_slice(b": option requires an argument -- '");
+                line.push(*byte);
+                line.extend_from_slice(b"'\n");
+            }
             Error::Unrecognized(text) => {
-                format!("{prog}: unrecognized option '--{}'\n", show(text))
+                line.extend_from_slice(b": unrecognized option '--");
+                line.extend_from_slice(text);
+                line.extend_from_slice(b"'\n");
             }
-            Error::Ambiguous(text, names) => ambiguous(prog, text, names),
-            Error::NoArgAllowed(name) => {
-                format!("{prog}: option '--{name}' doesn't allow an argument\n")
-            }
-            Error::MissingLongArg(name) => {
-                format!("{prog}: option '--{name}' requires an argument\n")
-            }
+            Error::Ambiguous(text, names) => ambiguous(&mut line, text, names),
+            Error::NoArgAllowed(name) => line.extend_from_slice(
+                format!(": option '--{name}' doesn't allow an argument\n")
+                    .as_bytes(),
+            ),
+            Error::MissingLongArg(name) => line.extend_from_slice(
+                format!(": option '--{name}' requires an argument\n")
+                    .as_bytes(),
+            ),
         }
+        line
     }
 }
 
-/// The ambiguity diagnostic with its list of possibilities.
-fn ambiguous(prog: &str, text: &[u8], names: &[&str]) -> String {
-    let mut line = format!(
-        "{prog}: option '--{}' is ambiguous; possibilities:",
-        show(text)
-    );
+/// The ambiguity diagnostic with its list of possibilities, after `prog`.
+fn ambiguous(line: &mut Vec<u8>, text: &[u8], names: &[&str]) {
+    line.extend_from_slice(b": option '--");
+    line.extend_from_slice(text);
+    line.extend_from_slice(b"' is ambiguous; possibilities:");
     for name in names {
-        line.push_str(" '--");
-        line.push_str(name);
-        line.push('\'');
+        line.extend_from_slice(b" '--");
+        line.extend_from_slice(name.as_bytes());
+        line.push(b'\'');
     }
-    line.push('\n');
-    line
-}
-
-/// Text from argv for a message; bytes that are not UTF-8 become U+FFFD
-/// (glibc would print them raw).
-fn show(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// One option byte for a message (see [`show`]).
-fn show_byte(byte: u8) -> char {
-    if byte.is_ascii() { char::from(byte) } else { char::REPLACEMENT_CHARACTER }
+    line.push(b'\n');
 }
 
 /// The parser: an iterator of [`Event`]s over argv (without `argv[0]`).
@@ -323,12 +320,17 @@ mod tests {
                     None => format!("{:?}", opt.flag),
                 };
                 match opt.value {
-                    Some(value) => format!("{name}={}", show(value)),
+                    Some(value) => {
+                        format!("{name}={}", String::from_utf8_lossy(value))
+                    }
                     None => name,
                 }
             }
             Event::Operand(word) => format!("op:{}", word.to_string_lossy()),
-            Event::Error(error) => format!("err:{}", error.message("netstat")),
+            Event::Error(error) => format!(
+                "err:{}",
+                String::from_utf8_lossy(&error.message(b"netstat"))
+            ),
         }
     }
 
@@ -525,22 +527,27 @@ mod tests {
     }
 
     #[test]
-    fn non_utf8_bytes_do_not_panic() {
+    fn non_utf8_bytes_are_echoed_raw() {
         use std::os::unix::ffi::OsStringExt;
         let argv = vec![
             OsString::from_vec(b"-\xc3\xa9".to_vec()),
             OsString::from_vec(b"--\xff".to_vec()),
             OsString::from_vec(b"-A\xff".to_vec()),
         ];
-        let got: Vec<String> =
-            Getopt::new(SPEC, &argv, false).map(|e| render(&e)).collect();
+        let got: Vec<Vec<u8>> = Getopt::new(SPEC, &argv, false)
+            .map(|event| match event {
+                Event::Error(error) => error.message(b"net\xffstat"),
+                Event::Opt(opt) => opt.value.unwrap_or_default().to_vec(),
+                Event::Operand(_) => panic!("no operand"),
+            })
+            .collect();
         assert_eq!(
             got,
             [
-                "err:netstat: invalid option -- '\u{fffd}'\n",
-                "err:netstat: invalid option -- '\u{fffd}'\n",
-                "err:netstat: unrecognized option '--\u{fffd}'\n",
-                "Protocol=\u{fffd}",
+                b"net\xffstat: invalid option -- '\xc3'\n".to_vec(),
+                b"net\xffstat: invalid option -- '\xa9'\n".to_vec(),
+                b"net\xffstat: unrecognized option '--\xff'\n".to_vec(),
+                b"\xff".to_vec(),
             ]
         );
     }

@@ -99,8 +99,8 @@ pub struct LowArgs {
     pub interval: Option<Duration>,
     /// `--proc-root`.
     pub proc_root: Option<PathBuf>,
-    /// The last `-I IFACE` / `--interfaces=IFACE`.
-    pub interface: Option<String>,
+    /// The last `-I IFACE` / `--interfaces=IFACE`, raw bytes.
+    pub interface: Option<Vec<u8>>,
     /// The last `--source=KIND`.
     pub source: Option<SocketSource>,
     /// Words that are not options, in order.
@@ -244,7 +244,7 @@ impl LowArgs {
     fn set_interface(&mut self, value: Option<&[u8]>) -> Result<(), Stop> {
         match value {
             Some(name) if !name.is_empty() => {
-                self.interface = Some(String::from_utf8_lossy(name).into());
+                self.interface = Some(name.to_vec());
                 Ok(())
             }
             _ => Err(Stop::Getopt(getopt::Error::MissingLongArg("interfaces"))),

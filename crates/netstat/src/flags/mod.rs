@@ -19,6 +19,7 @@ mod usage;
 
 use std::ffi::OsString;
 use std::io::Write;
+use std::os::unix::ffi::OsStringExt;
 
 use crate::settings::Settings;
 use lowargs::LowArgs;
@@ -36,10 +37,11 @@ pub enum Parsed {
 /// A finished run decided by the command line alone.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Exit {
-    /// Text for standard output.
-    pub stdout: String,
-    /// Text for standard error.
-    pub stderr: String,
+    /// Bytes for standard output (raw command-line bytes may be echoed,
+    /// so not necessarily UTF-8).
+    pub stdout: Vec<u8>,
+    /// Bytes for standard error.
+    pub stderr: Vec<u8>,
     /// Exit status.
     pub code: u8,
 }
@@ -54,12 +56,12 @@ pub struct Exit {
 pub fn parse(args: &[OsString]) -> Parsed {
     let prog = std::env::args_os()
         .next()
-        .map_or_else(|| "netstat".into(), |a| a.to_string_lossy().into_owned());
+        .map_or_else(|| b"netstat".to_vec(), OsStringExt::into_vec);
     let posix = std::env::var_os("POSIXLY_CORRECT").is_some();
     let (parsed, warnings) = parse_with(&prog, posix, args);
     match parsed {
         Parsed::Exit(mut exit) => {
-            exit.stderr.insert_str(0, &warnings);
+            exit.stderr.splice(0..0, warnings.bytes());
             Parsed::Exit(exit)
         }
         Parsed::Run(settings) => {
@@ -72,7 +74,7 @@ pub fn parse(args: &[OsString]) -> Parsed {
 
 /// [`parse`] without the environment: returns the outcome and the
 /// warnings printed on the way.
-fn parse_with(prog: &str, posix: bool, args: &[OsString]) -> (Parsed, String) {
+fn parse_with(prog: &[u8], posix: bool, args: &[OsString]) -> (Parsed, String) {
     let (low, stop) = LowArgs::read(args, posix);
     let result = match stop {
         Some(stop) => Err(stop),
@@ -89,9 +91,13 @@ fn parse_with(prog: &str, posix: bool, args: &[OsString]) -> (Parsed, String) {
 mod tests {
     use super::*;
 
+    fn text(bytes: &[u8]) -> &str {
+        std::str::from_utf8(bytes).expect("UTF-8")
+    }
+
     fn outcome(args: &[&str]) -> (Parsed, String) {
         let argv: Vec<OsString> = args.iter().map(OsString::from).collect();
-        parse_with("netstat", false, &argv)
+        parse_with(b"netstat", false, &argv)
     }
 
     fn exit(args: &[&str]) -> Exit {
@@ -130,15 +136,15 @@ mod tests {
     fn getopt_errors_then_usage() {
         let error = exit(&["-Q", "-V"]);
         assert_eq!(error.code, 3);
-        assert!(error.stderr.starts_with("netstat: invalid option -- 'Q'\n"));
-        assert!(error.stderr.contains("\nusage: netstat"));
+        assert!(error.stderr.starts_with(b"netstat: invalid option -- 'Q'\n"));
+        assert!(text(&error.stderr).contains("\nusage: netstat"));
     }
 
     #[test]
     fn version_before_an_error_wins() {
         let version = exit(&["-V", "-Q"]);
         assert_eq!(version.code, 0);
-        assert!(version.stdout.starts_with("netstat-rs "));
+        assert!(version.stdout.starts_with(b"netstat-rs "));
     }
 
     #[test]
@@ -148,7 +154,7 @@ mod tests {
         assert_eq!(warnings, "Too much address family arguments.\n");
         let Parsed::Exit(exit) = parsed else { panic!("ran") };
         assert_eq!(exit.code, 1);
-        assert!(exit.stdout.ends_with(&format!(": {unix51}\n")));
+        assert!(text(&exit.stdout).ends_with(&format!(": {unix51}\n")));
     }
 
     #[test]
@@ -156,7 +162,7 @@ mod tests {
         let error = exit(&["--continuous=x"]);
         assert_eq!(error.code, 3);
         assert!(error.stderr.starts_with(
-            "netstat: option '--continuous' wants a positive number of \
+            b"netstat: option '--continuous' wants a positive number of \
              seconds, not 'x'\n"
         ));
     }
@@ -167,10 +173,10 @@ mod tests {
             .iter()
             .map(OsString::from)
             .collect();
-        let (parsed, _) = parse_with("netstat", true, &argv);
+        let (parsed, _) = parse_with(b"netstat", true, &argv);
         let Parsed::Exit(exit) = parsed else { panic!("ran") };
         assert_eq!(exit.code, 1, "-s -A unix, not -Q");
-        let (parsed, _) = parse_with("netstat", false, &argv);
+        let (parsed, _) = parse_with(b"netstat", false, &argv);
         let Parsed::Exit(exit) = parsed else { panic!("ran") };
         assert_eq!(exit.code, 3);
     }
@@ -178,8 +184,8 @@ mod tests {
     #[test]
     fn program_name_is_argv0() {
         let argv = [OsString::from("-Q")];
-        let (parsed, _) = parse_with("/usr/bin/netstat", false, &argv);
+        let (parsed, _) = parse_with(b"/usr/bin/netstat", false, &argv);
         let Parsed::Exit(exit) = parsed else { panic!("ran") };
-        assert!(exit.stderr.starts_with("/usr/bin/netstat: invalid option"));
+        assert!(exit.stderr.starts_with(b"/usr/bin/netstat: invalid option"));
     }
 }

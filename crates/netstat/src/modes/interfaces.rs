@@ -152,7 +152,7 @@ impl Printer<'_> {
             .map(|device| device.name.as_slice())
             .chain(names.labels.iter().map(Vec::as_slice))
             .collect();
-        let wanted = self.settings.interface.as_deref().map(str::as_bytes);
+        let wanted = self.settings.interface.as_deref();
 
         // Each name in order, skipping those -I did not ask for.
         let mut status = 0;
