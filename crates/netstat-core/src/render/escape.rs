@@ -5,9 +5,13 @@
 //! put escape sequences into its `argv[0]`). Here printable ASCII and valid
 //! UTF-8 pass unchanged, blanks included, so sane names stay
 //! byte-identical with 2.10; every control character (C0 `0x00`-`0x1F`,
-//! DEL `0x7F` and the C1 range U+0080-U+009F) and every byte that is not
-//! part of valid UTF-8 is written as `\xhh`, two lower-case hex digits per
-//! byte (a C1 character gives two escapes, one per UTF-8 byte).
+//! DEL `0x7F` and the C1 range U+0080-U+009F), every invisible format
+//! character that can reorder or hide text (the bidi controls U+061C,
+//! U+200E, U+200F, U+202A-U+202E and U+2066-U+2069, the zero-width
+//! U+200B-U+200D, the separators U+2028 and U+2029, and U+FEFF) and every
+//! byte that is not part of valid UTF-8 is written as `\xhh`, two
+//! lower-case hex digits per byte of its UTF-8 form (so U+202E gives
+//! `\xe2\x80\xae`, and one escape format covers every case).
 //!
 //! A literal backslash is *not* doubled, so that names such as
 //! `C:\tmp` print as they are. The price is an ambiguity: the four
@@ -25,34 +29,50 @@ pub fn escape(bytes: &[u8]) -> Cow<'_, str> {
     escape_cut(bytes, usize::MAX)
 }
 
-/// Like [`escape`], but keeps at most `max_chars` characters of the
-/// result. The cut falls between whole units: it never splits a UTF-8
-/// character or a `\xhh` escape, so the result may be up to three
-/// characters shorter than `max_chars`.
-pub fn escape_cut(bytes: &[u8], max_chars: usize) -> Cow<'_, str> {
-    match clean_prefix(bytes, max_chars) {
+/// Like [`escape`], but keeps at most `max_len` bytes of the result, as
+/// net-tools' `printf("%.*s")` and fixed buffers cut by bytes. The cut
+/// falls between whole units: it never splits a UTF-8 character or a
+/// `\xhh` escape, so the result may be up to three bytes shorter than
+/// `max_len`. For ASCII, and for UTF-8 whose byte cut falls on a
+/// character boundary, this is net-tools' text.
+pub fn escape_cut(bytes: &[u8], max_len: usize) -> Cow<'_, str> {
+    match clean_prefix(bytes, max_len) {
         Some(clean) => Cow::Borrowed(clean),
-        None => Cow::Owned(escape_slow(bytes, max_chars)),
+        None => Cow::Owned(escape_slow(bytes, max_len)),
     }
 }
 
 /// True for the characters that are escaped even in valid UTF-8: the
-/// Unicode `Cc` category (C0 controls, DEL, C1 controls).
+/// Unicode `Cc` category (C0 controls, DEL, C1 controls) and the
+/// invisible format characters that reorder or hide text.
 fn needs_escape(ch: char) -> bool {
-    ch.is_control()
+    ch.is_control() || is_invisible_format(ch)
+}
+
+/// Bidi controls, zero-width characters, line and paragraph separators
+/// and the byte order mark.
+fn is_invisible_format(ch: char) -> bool {
+    matches!(
+        ch,
+        '\u{061c}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+    )
 }
 
 /// The text to show, borrowed, when the part of `bytes` that fits in
-/// `max_chars` characters is valid UTF-8 without control characters.
-fn clean_prefix(bytes: &[u8], max_chars: usize) -> Option<&str> {
+/// `max_len` bytes is valid UTF-8 with nothing to escape.
+fn clean_prefix(bytes: &[u8], max_len: usize) -> Option<&str> {
     let Some(chunk) = bytes.utf8_chunks().next() else {
         return Some("");
     };
     let text = chunk.valid();
 
     // Stop at the cut or at the first character that needs escaping.
-    for (count, (at, ch)) in text.char_indices().enumerate() {
-        if count == max_chars {
+    for (at, ch) in text.char_indices() {
+        if at + ch.len_utf8() > max_len {
             return Some(&text[..at]);
         }
         if needs_escape(ch) {
@@ -65,9 +85,9 @@ fn clean_prefix(bytes: &[u8], max_chars: usize) -> Option<&str> {
 }
 
 /// Builds the escaped text unit by unit until the input or the room ends.
-fn escape_slow(bytes: &[u8], max_chars: usize) -> String {
-    let mut out = Escaped { text: String::new(), room: max_chars };
-    out.text.reserve(bytes.len().min(max_chars).saturating_add(16));
+fn escape_slow(bytes: &[u8], max_len: usize) -> String {
+    let mut out = Escaped { text: String::new(), room: max_len };
+    out.text.reserve(bytes.len().min(max_len).saturating_add(16));
     for chunk in bytes.utf8_chunks() {
         for ch in chunk.valid().chars() {
             if !out.push_char(ch) {
@@ -83,7 +103,7 @@ fn escape_slow(bytes: &[u8], max_chars: usize) -> String {
     out.text
 }
 
-/// Escaped text under construction, with the characters still allowed.
+/// Escaped text under construction, with the bytes still allowed.
 struct Escaped {
     text: String,
     room: usize,
@@ -101,16 +121,15 @@ impl Escaped {
 
     /// Appends a character as it is; false if it did not fit.
     fn push_plain(&mut self, ch: char) -> bool {
-        if self.room == 0 {
+        if self.room < ch.len_utf8() {
             return false;
         }
         self.text.push(ch);
-        self.room -= 1;
+        self.room -= ch.len_utf8();
         true
     }
 
-    /// Appends `\xhh` for one byte; false if the four characters did not
-    /// fit.
+    /// Appends `\xhh` for one byte; false if the four bytes did not fit.
     fn push_escape(&mut self, byte: u8) -> bool {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         if self.room < 4 {
@@ -177,11 +196,33 @@ mod tests {
     }
 
     #[test]
-    fn cut_counts_characters_and_keeps_units_whole() {
+    fn invisible_format_characters_are_escaped_per_byte() {
+        assert_eq!(escape("a\u{202e}b".as_bytes()), "a\\xe2\\x80\\xaeb");
+        assert_eq!(escape("\u{feff}x".as_bytes()), "\\xef\\xbb\\xbfx");
+        assert_eq!(escape("\u{61c}".as_bytes()), "\\xd8\\x9c");
+        for ch in [
+            '\u{200b}', '\u{200f}', '\u{2028}', '\u{2029}', '\u{202a}',
+            '\u{2066}', '\u{2069}',
+        ] {
+            let text = ch.to_string();
+            assert!(escape(text.as_bytes()).starts_with("\\xe2\\x8"), "{ch:?}");
+        }
+        // Neighbours that are visible stay as they are.
+        for sane in ["\u{2010}", "\u{2030}", "\u{2065}", "\u{206a}", "\u{fefe}"]
+        {
+            assert_eq!(escape(sane.as_bytes()), sane);
+        }
+    }
+
+    #[test]
+    fn cut_counts_bytes_and_keeps_units_whole() {
         assert_eq!(escape_cut(b"abcdef", 4), "abcd");
         assert!(stays_borrowed(b"abcd\x1b", 4));
         assert!(!stays_borrowed(b"abcd\x1b", 5));
-        assert_eq!(escape_cut("ééééé".as_bytes(), 3), "ééé");
+        assert_eq!(escape_cut("ééééé".as_bytes(), 6), "ééé");
+        assert_eq!(escape_cut("ééééé".as_bytes(), 7), "ééé");
+        assert_eq!(escape_cut("aé\x1b".as_bytes(), 6), "aé");
+        assert_eq!(escape_cut("aé\x1bé".as_bytes(), 8), "aé\\x1b");
         assert_eq!(escape_cut(b"ab\x1bcd", 5), "ab");
         assert_eq!(escape_cut(b"ab\x1bcd", 6), "ab\\x1b");
         assert_eq!(escape_cut(b"ab\x1bcd", 7), "ab\\x1bc");
