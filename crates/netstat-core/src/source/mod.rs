@@ -9,6 +9,7 @@ pub mod netlink;
 pub mod proc_net;
 pub mod route;
 pub mod stats;
+pub mod unix_check;
 
 use std::fmt;
 use std::io;

@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 use std::net::IpAddr;
+use std::path::Path;
 use std::time::Duration;
 
 use netstat_core::model::{Family, InetSocket, Protocol};
@@ -19,6 +20,7 @@ use netstat_core::render::classic::{
 use netstat_core::resolve::{self, Services, Users};
 use netstat_core::source::SourceError;
 use netstat_core::source::proc_net::ProcNet;
+use netstat_core::source::unix_check::for_each_checked_unix;
 
 use super::inet_source::InetSource;
 use super::{Status, groups};
@@ -273,7 +275,8 @@ impl Listing {
         classic::unix_title(out, selection)?;
         classic::unix_header(out, settings.programs)?;
         let mut written = Ok(());
-        let result = self.source.for_each_unix(|socket| {
+        let live = settings.proc_root == Path::new("/proc");
+        let result = for_each_checked_unix(&self.source, live, |socket| {
             if written.is_ok() && selection.shows(socket.is_server()) {
                 let program =
                     owners.map(|_| program_text(owners, socket.inode));

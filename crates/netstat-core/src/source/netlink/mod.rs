@@ -29,12 +29,15 @@
 //! the socket, `ENOENT` in the reply, as for raw sockets without
 //! `raw_diag`); the caller then reads `/proc/net` instead.
 //!
-//! **UNIX sockets** are not dumped here: `unix_diag` has no reference
-//! count, so `/proc/net/unix` stays the source of `netstat -x`.
+//! **UNIX sockets** are not listed from here: `unix_diag` has no
+//! reference count, so `/proc/net/unix` stays the source of `netstat -x`.
+//! Their dump ([`unix`]) only checks that table's rows and restores the
+//! names it prints raw (see [`crate::source::unix_check`]).
 
 pub mod dump;
 pub mod inet;
 pub mod socket;
+pub mod unix;
 pub mod wire;
 
 #[cfg(test)]

@@ -1,0 +1,235 @@
+//! Checks the rows of `/proc/net/unix` against a `unix_diag` dump, so a
+//! socket name cannot forge rows.
+//!
+//! `unix_seq_show` prints names raw: a name holding "\n0: 00000002 ..."
+//! ends its row early and makes the rest read as a row of its own, which
+//! may even claim a real socket's inode (and so its owner under `-p`).
+//! The dump gives each socket's type, state and exact name by inode. The
+//! table is read first and dumped second, so every genuine row's socket
+//! existed before the dump began. Then each row is kept only if its inode
+//! is in the dump with the same type and a matching state, and only once
+//! per inode; a kept row's name is replaced by the dump's, rendered as
+//! `/proc` renders it, which equals the row's own name whenever that name
+//! holds no newline. Rows whose socket closed in between are dropped too,
+//! as a later read would have. Without a dump the rows stay as read.
+
+use super::netlink::SockDiag;
+use super::netlink::unix::{UnixDiagEntry, UnixDiagMap};
+use super::proc_net::ProcNet;
+use super::{SourceError, Table};
+use crate::model::{UnixSocket, UnixState};
+
+/// `TCP_ESTABLISHED`, the `sk_state` of a connected UNIX socket.
+const TCP_ESTABLISHED: u8 = 1;
+/// `TCP_LISTEN`, the `sk_state` of a listening UNIX socket.
+const TCP_LISTEN: u8 = 10;
+/// `SS_CONNECTING`, shown for a connected socket with no `struct socket`.
+const SS_CONNECTING: UnixState = UnixState(2);
+/// `SS_CONNECTED`.
+const SS_CONNECTED: UnixState = UnixState(3);
+
+/// Keeps the rows that the dump confirms, in their order, each with the
+/// dump's name; `None` (no dump) keeps every row as read.
+pub fn verify_unix(
+    rows: Vec<UnixSocket>,
+    diag: Option<UnixDiagMap>,
+) -> Vec<UnixSocket> {
+    let Some(mut diag) = diag else {
+        return rows;
+    };
+    rows.into_iter().filter_map(|row| confirm(row, &mut diag)).collect()
+}
+
+/// Confirms one row: its inode must be in the dump, not yet claimed by
+/// an earlier row, with the row's type and state. The entry is consumed,
+/// so a second row claiming the inode is dropped.
+fn confirm(mut row: UnixSocket, diag: &mut UnixDiagMap) -> Option<UnixSocket> {
+    let entry = diag.get(&row.inode)?;
+    if !agrees(&row, entry) {
+        return None;
+    }
+    let entry = diag.remove(&row.inode)?;
+    row.path = entry.proc_name();
+    Some(row)
+}
+
+/// True if the row's type, state and listening flag are what
+/// `unix_seq_show` prints for the dump's socket: `SS_CONNECTED` or
+/// `SS_CONNECTING` exactly when it is established, `__SO_ACCEPTCON`
+/// exactly when it listens.
+fn agrees(row: &UnixSocket, entry: &UnixDiagEntry) -> bool {
+    let connected = matches!(row.state, SS_CONNECTED | SS_CONNECTING);
+    row.kind == entry.kind
+        && connected == (entry.state == TCP_ESTABLISHED)
+        && row.accepts() == (entry.state == TCP_LISTEN)
+}
+
+/// Streams `/proc/net/unix` under `proc_net` to `each`, checked when
+/// `live`: the table is read whole, the calling thread's namespace is
+/// dumped, and only confirmed rows are handed out. A failed dump hands
+/// out the rows as read, silently. Without `live` (a saved tree, whose
+/// sockets are not this kernel's) the rows stream as read. Returns the
+/// number of malformed lines skipped.
+pub fn for_each_checked_unix(
+    proc_net: &ProcNet,
+    live: bool,
+    mut each: impl FnMut(UnixSocket),
+) -> Result<usize, SourceError> {
+    // A saved tree streams unchecked.
+    if !live {
+        return proc_net.for_each_unix(each);
+    }
+
+    // The table first, so its genuine sockets all predate the dump; then
+    // the dump, and the check.
+    let Table { rows, skipped } = proc_net.unix_sockets()?;
+    let diag = SockDiag::new().unix_sockets().ok();
+    verify_unix(rows, diag).into_iter().for_each(&mut each);
+    Ok(skipped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::UnixType;
+
+    /// The attacker's row as `/proc` splits it: its own row cut at the
+    /// newline, then the forged one claiming dbus's inode 7063401.
+    const FORGING: &[u8] = b"\0z\n0: 00000002 00000000 00010000 0001 01 \
+7063401 /run/dbus/system_bus_socket";
+
+    fn row(
+        inode: u64,
+        kind: u16,
+        state: u8,
+        flags: u64,
+        path: &[u8],
+    ) -> UnixSocket {
+        UnixSocket {
+            refcount: 2,
+            protocol: 0,
+            flags,
+            kind: UnixType(kind),
+            state: UnixState(state),
+            inode,
+            path: (!path.is_empty()).then(|| path.to_vec()),
+        }
+    }
+
+    fn entry(kind: u16, state: u8, name: &[u8]) -> UnixDiagEntry {
+        UnixDiagEntry {
+            kind: UnixType(kind),
+            state,
+            name: (!name.is_empty()).then(|| name.to_vec()),
+        }
+    }
+
+    /// The attacker's row, the forged row, then dbus's own row.
+    fn forged_table() -> Vec<UnixSocket> {
+        vec![
+            row(500, 1, 1, 0x10000, b"@z"),
+            row(7063401, 1, 1, 0x10000, b"/run/dbus/system_bus_socket"),
+            row(7063401, 1, 1, 0x10000, b"/run/dbus/system_bus_socket"),
+        ]
+    }
+
+    #[test]
+    fn forged_row_with_an_existing_inode_is_dropped() {
+        // dbus's socket is a datagram socket here: the forged stream
+        // listener disagrees with it and is dropped.
+        let mut rows = forged_table();
+        rows[2] = row(7063401, 2, 1, 0, b"/run/dbus/system_bus_socket");
+        let diag = UnixDiagMap::from([
+            (500, entry(1, 10, FORGING)),
+            (7063401, entry(2, 7, b"/run/dbus/system_bus_socket\0")),
+        ]);
+        let kept = verify_unix(rows, Some(diag));
+        assert_eq!(kept.len(), 2);
+        assert_eq!(kept[0].inode, 500);
+        assert_eq!(kept[1].kind, UnixType(2));
+    }
+
+    #[test]
+    fn forged_row_with_an_unknown_inode_is_dropped() {
+        let diag = UnixDiagMap::from([(500, entry(1, 10, FORGING))]);
+        let kept = verify_unix(forged_table(), Some(diag));
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].inode, 500);
+    }
+
+    #[test]
+    fn newline_name_is_restored_whole() {
+        let diag = UnixDiagMap::from([(500, entry(1, 10, FORGING))]);
+        let kept = verify_unix(forged_table(), Some(diag));
+        let mut whole = b"@".to_vec();
+        whole.extend_from_slice(&FORGING[1..]);
+        assert_eq!(kept[0].path.as_deref(), Some(&whole[..]));
+
+        // A path name loses its terminating NUL, as in /proc.
+        let rows = vec![row(9, 5, 1, 0, b"/tmp/a")];
+        let diag = UnixDiagMap::from([(9, entry(5, 7, b"/tmp/a\nb\0"))]);
+        let kept = verify_unix(rows, Some(diag));
+        assert_eq!(kept[0].path.as_deref(), Some(&b"/tmp/a\nb"[..]));
+    }
+
+    #[test]
+    fn abstract_nuls_become_at_signs() {
+        let rows = vec![row(3, 2, 1, 0, b"@ab with space@nul")];
+        let name = b"\0ab with space\0nul";
+        let diag = UnixDiagMap::from([(3, entry(2, 7, name))]);
+        let kept = verify_unix(rows.clone(), Some(diag));
+        assert_eq!(kept, rows);
+    }
+
+    #[test]
+    fn duplicate_inode_keeps_the_first_matching_row() {
+        // The forged row comes first but is a listener; the socket is
+        // connected, so only the genuine row after it is kept, once.
+        let rows = vec![
+            row(77, 1, 1, 0x10000, b"/run/x"),
+            row(77, 1, 3, 0, b""),
+            row(77, 1, 3, 0, b""),
+        ];
+        let diag = UnixDiagMap::from([(77, entry(1, 1, b""))]);
+        let kept = verify_unix(rows.clone(), Some(diag));
+        assert_eq!(kept, vec![rows[1].clone()]);
+    }
+
+    #[test]
+    fn states_map_to_sk_state() {
+        let diag = UnixDiagMap::from([
+            (1, entry(1, 1, b"")),
+            (2, entry(2, 7, b"")),
+            (3, entry(1, 10, b"")),
+            (4, entry(1, 7, b"")),
+        ]);
+        let rows = vec![
+            row(1, 1, 2, 0, b""),
+            row(2, 2, 1, 0, b""),
+            row(3, 1, 1, 0x10000, b""),
+            row(4, 1, 4, 0, b""),
+        ];
+        assert_eq!(verify_unix(rows.clone(), Some(diag)), rows);
+    }
+
+    #[test]
+    fn no_dump_keeps_rows_unchanged() {
+        let rows = forged_table();
+        assert_eq!(verify_unix(rows.clone(), None), rows);
+    }
+
+    #[test]
+    fn saved_trees_are_not_checked() {
+        let dir = std::env::temp_dir()
+            .join(format!("netstat-unix-check-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("net")).unwrap();
+        let text = "Num       RefCount Protocol Flags    Type St Inode Path\n\
+                    0: 00000002 00000000 00010000 0001 01 1 /no/such\n";
+        std::fs::write(dir.join("net/unix"), text).unwrap();
+        let mut rows = Vec::new();
+        let source = ProcNet::new(&dir);
+        let skipped = for_each_checked_unix(&source, false, |s| rows.push(s));
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!((skipped.unwrap(), rows.len()), (0, 1));
+    }
+}
