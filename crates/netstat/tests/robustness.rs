@@ -105,3 +105,68 @@ fn continuous_listing_stops_when_a_named_table_is_missing() {
         "netstat: no support for `AF INET (sctp)' on this system.\n"
     );
 }
+
+/// Runs netstat on `root` and kills it after `limit`; the status, or
+/// `None` when it had to be killed.
+fn netstat_within(
+    root: &Path,
+    args: &[&str],
+    limit: std::time::Duration,
+) -> Option<std::process::ExitStatus> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_netstat"))
+        .arg("--proc-root")
+        .arg(root)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run netstat");
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return Some(status);
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn endless_tables_are_read_with_bounded_time_and_memory() {
+    // A saved tree whose tables are endless lines of NUL bytes.
+    let root = std::env::temp_dir()
+        .join(format!("netstat-rs-endless-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("net")).expect("temp dir");
+    for table in ["tcp", "tcp6", "dev", "route", "snmp"] {
+        std::os::unix::fs::symlink("/dev/zero", root.join("net").join(table))
+            .expect("symlink");
+    }
+
+    // Each view finishes on its own, without a panic.
+    let limit = std::time::Duration::from_secs(20);
+    let runs: &[&[&str]] = &[&["-tn"], &["-i"], &["-rn"], &["-s"]];
+    let statuses: Vec<_> = runs
+        .iter()
+        .map(|args| (args, netstat_within(&root, args, limit)))
+        .collect();
+    std::fs::remove_dir_all(&root).expect("clean up");
+    for (args, status) in statuses {
+        let status = status.unwrap_or_else(|| panic!("{args:?} hung"));
+        assert!(status.code().is_some_and(|c| c != 101), "{args:?}: {status}");
+    }
+
+    // The largest child (any test's) stayed far below a runaway read.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes into the rusage we own.
+    assert_eq!(
+        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) },
+        0
+    );
+    assert!(usage.ru_maxrss < 512 * 1024, "max RSS {} KiB", usage.ru_maxrss);
+}

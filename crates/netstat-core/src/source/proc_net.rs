@@ -9,7 +9,7 @@
 //! counted, never fatal: kernel text is untrusted input.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Read};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 
@@ -117,33 +117,78 @@ fn for_each_line(
     path: &Path,
     mut parse: impl FnMut(&[u8]) -> Option<()>,
 ) -> Result<usize, SourceError> {
-    let file = open_table(path)?;
+    let file = open_table(path)?.take(MAX_FILE_BYTES);
     let mut reader = BufReader::with_capacity(64 * 1024, file);
     let mut line = Vec::with_capacity(256);
     let (mut header, mut skipped) = (true, 0);
     loop {
         // Read one line; a read error ends the table like net-tools' EOF.
-        line.clear();
-        match reader.read_until(b'\n', &mut line) {
-            Ok(0) => return Ok(skipped),
-            Ok(_) => {}
+        let whole = match read_line_capped(&mut reader, &mut line) {
+            Ok(None) => return Ok(skipped),
+            Ok(Some(whole)) => whole,
             Err(error) => {
                 return Err(SourceError::Io {
                     path: path.to_path_buf(),
                     error,
                 });
             }
-        }
+        };
 
         // Skip the header and blank lines; count what does not parse.
-        if std::mem::take(&mut header) || is_blank(&line) {
+        if std::mem::take(&mut header) || (whole && is_blank(&line)) {
             continue;
         }
         let text = line.strip_suffix(b"\n").unwrap_or(&line);
-        if parse(text).is_none() {
+        if !whole || parse(text).is_none() {
             skipped += 1;
         }
     }
+}
+
+/// The longest table line kept; the rest of a longer line is skipped and
+/// the line counted as malformed (a kernel line is under 300 bytes).
+pub(crate) const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// The most bytes read from any `/proc` text file; what follows is
+/// treated as absent, so an endless file (a saved tree linking to
+/// `/dev/zero`) costs bounded time and memory.
+pub(crate) const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads one line into `line` (cleared first), keeping at most
+/// [`MAX_LINE_BYTES`] and consuming the rest of a longer one. `None` at
+/// the end of input, else whether the line was kept whole.
+fn read_line_capped(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+) -> io::Result<Option<bool>> {
+    line.clear();
+    let (mut seen, mut whole) = (0usize, true);
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok((seen > 0).then_some(whole));
+        }
+
+        // Take up to the newline; keep only what fits under the cap.
+        let end = buffer.iter().position(|&b| b == b'\n');
+        let take = end.map_or(buffer.len(), |at| at + 1);
+        let room = MAX_LINE_BYTES.saturating_sub(line.len());
+        whole &= take <= room;
+        line.extend_from_slice(&buffer[..take.min(room)]);
+        reader.consume(take);
+        seen += take;
+        if end.is_some() {
+            return Ok(Some(whole));
+        }
+    }
+}
+
+/// Reads at most [`MAX_FILE_BYTES`] of a file; a longer file is cut
+/// there. Errors are `fs::read`'s (a missing file is `NotFound`).
+pub(crate) fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
+    let mut text = Vec::new();
+    File::open(path)?.take(MAX_FILE_BYTES).read_to_end(&mut text)?;
+    Ok(text)
 }
 
 /// True for a line of nothing but white space.
@@ -361,6 +406,24 @@ Inode Path\n\
 
     fn tcp(text: &[u8], family: Family) -> Table<InetSocket> {
         parse_table(text, |l| parse_inet_line(l, Protocol::Tcp, family))
+    }
+
+    #[test]
+    fn over_long_lines_are_cut_and_reported() {
+        let mut text = b"short\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 10));
+        text.extend_from_slice(b"\nafter\nlast");
+        let mut reader = &text[..];
+        let mut line = Vec::new();
+        let mut read = || {
+            let whole = read_line_capped(&mut reader, &mut line).unwrap();
+            (whole, line.len().min(8), line.get(..2).map(<[u8]>::to_vec))
+        };
+        assert_eq!(read(), (Some(true), 6, Some(b"sh".to_vec())));
+        assert_eq!(read(), (Some(false), 8, Some(b"xx".to_vec())));
+        assert_eq!(read(), (Some(true), 6, Some(b"af".to_vec())));
+        assert_eq!(read(), (Some(true), 4, Some(b"la".to_vec())));
+        assert_eq!(read().0, None);
     }
 
     #[test]

@@ -56,9 +56,10 @@ impl RouteSource {
     }
 }
 
-/// Reads a whole file, telling a missing file from other failures.
+/// Reads a whole file (at most [`super::proc_net::MAX_FILE_BYTES`]),
+/// telling a missing file from other failures.
 pub(crate) fn read(path: &Path) -> Result<Vec<u8>, SourceError> {
-    std::fs::read(path).map_err(|error| match error.kind() {
+    super::proc_net::read_bounded(path).map_err(|error| match error.kind() {
         io::ErrorKind::NotFound => SourceError::Missing(path.to_path_buf()),
         _ => SourceError::Io { path: path.to_path_buf(), error },
     })

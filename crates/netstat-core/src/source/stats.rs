@@ -124,10 +124,12 @@ impl StatsSource {
     }
 }
 
-/// Reads a whole file, keeping what came before a read error.
+/// Reads a whole file (at most [`super::proc_net::MAX_FILE_BYTES`]),
+/// keeping what came before a read error.
 fn read_all(path: &Path) -> Result<(Vec<u8>, Option<io::Error>), OpenError> {
-    let mut file = File::open(path)
+    let file = File::open(path)
         .map_err(|error| OpenError { path: path.to_path_buf(), error })?;
+    let mut file = file.take(super::proc_net::MAX_FILE_BYTES);
     let mut text = Vec::new();
     let read_error = file.read_to_end(&mut text).err();
     Ok((text, read_error))

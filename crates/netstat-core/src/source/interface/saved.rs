@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Facts, FetchError, SourceError};
 use crate::model::{HardwareAddress, InterfaceFlags, Ipv4Config, LinkFacts};
+use crate::source::proc_net::read_bounded;
 
 /// Where a saved tree keeps its sysfs interface files, relative to ROOT.
 pub const SYS_CLASS_NET: &str = "../sys/class/net";
@@ -49,7 +50,7 @@ impl Saved {
     /// Reads `ROOT/../ip-address` (absent means no IPv4 addresses).
     pub fn open(root: &Path) -> Result<Saved, SourceError> {
         let path = root.join(IP_ADDRESS);
-        let addresses = match std::fs::read(&path) {
+        let addresses = match read_bounded(&path) {
             Ok(text) => parse_ip_address(&text),
             Err(error) if error.kind() == io::ErrorKind::NotFound => Vec::new(),
             Err(error) => return Err(SourceError::Io { path, error }),
@@ -122,7 +123,7 @@ fn read_link(dir: &Path) -> Result<LinkFacts, FetchError> {
 
 /// One sysfs attribute, trimmed; `None` when the file is absent.
 fn attribute(dir: &Path, name: &str) -> Result<Option<String>, FetchError> {
-    match std::fs::read(dir.join(name)) {
+    match read_bounded(&dir.join(name)) {
         Ok(bytes) => {
             Ok(Some(String::from_utf8_lossy(&bytes).trim().to_string()))
         }
