@@ -5,19 +5,22 @@
 //! ends its row early and makes the rest read as a row of its own, which
 //! may even claim a real socket's inode (and so its owner under `-p`).
 //! The dump gives each socket's type, state and exact name by inode. The
-//! table is read first and dumped second, so every genuine row's socket
-//! existed before the dump began. Then each row is kept only if its inode
-//! is in the dump with the same type and a matching state, and only once
-//! per inode; a kept row's name is replaced by the dump's, rendered as
-//! `/proc` renders it, which equals the row's own name whenever that name
-//! holds no newline. Rows whose socket closed in between are dropped too,
-//! as a later read would have. Without a dump the rows stay as read.
+//! socket table streams past a compact index of the dump: each row is
+//! kept only if its inode is in the dump with the same type, a matching
+//! state and the same name as `/proc` renders it, and only once per
+//! inode; a name holding a newline (which `/proc` cut) is restored whole.
+//! Rows whose socket closed or appeared in between are dropped too, as a
+//! listing taken a moment earlier or later would. Without a dump the rows
+//! stay as read.
 
+use super::SourceError;
 use super::netlink::SockDiag;
 use super::netlink::unix::{UnixDiagEntry, UnixDiagMap};
 use super::proc_net::ProcNet;
-use super::{SourceError, Table};
-use crate::model::{UnixSocket, UnixState};
+use crate::model::{UnixSocket, UnixState, UnixType};
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 
 /// `TCP_ESTABLISHED`, the `sk_state` of a connected UNIX socket.
 const TCP_ESTABLISHED: u8 = 1;
@@ -34,34 +37,96 @@ pub fn verify_unix(
     rows: Vec<UnixSocket>,
     diag: Option<UnixDiagMap>,
 ) -> Vec<UnixSocket> {
-    let Some(mut diag) = diag else {
+    let Some(diag) = diag else {
         return rows;
     };
-    rows.into_iter().filter_map(|row| confirm(row, &mut diag)).collect()
+    let mut index = UnixIndex::default();
+    diag.into_iter().for_each(|(inode, entry)| index.add(inode, entry));
+    index.seal();
+    rows.into_iter().filter_map(|row| index.confirm(row)).collect()
 }
 
-/// Confirms one row: its inode must be in the dump, not yet claimed by
-/// an earlier row, with the row's type and state. The entry is consumed,
-/// so a second row claiming the inode is dropped.
-fn confirm(mut row: UnixSocket, diag: &mut UnixDiagMap) -> Option<UnixSocket> {
-    let entry = diag.get(&row.inode)?;
-    if !agrees(&row, entry) {
-        return None;
+/// A dump in 24 bytes a socket: type, state, a hash of the name as
+/// `/proc` prints it, and whether a row has claimed the inode. Whole
+/// names are kept only where they hold a newline, the one byte that
+/// breaks `/proc`'s framing, so at 100,000 sockets the check stays a
+/// couple of MiB and the table can stream past it.
+#[derive(Default)]
+struct UnixIndex {
+    entries: Vec<Compact>,
+    broken_names: HashMap<u64, Vec<u8>>,
+}
+
+/// One socket of the dump.
+#[derive(Clone, Copy)]
+struct Compact {
+    inode: u64,
+    name_hash: u64,
+    kind: UnixType,
+    state: u8,
+    claimed: bool,
+}
+
+impl UnixIndex {
+    /// Takes one dumped socket (the first of repeated inodes wins).
+    fn add(&mut self, inode: u64, entry: UnixDiagEntry) {
+        let name = entry.proc_name();
+        if let Some(name) = name.as_ref().filter(|n| n.contains(&b'\n')) {
+            self.broken_names.entry(inode).or_insert_with(|| name.clone());
+        }
+        self.entries.push(Compact {
+            inode,
+            name_hash: name_hash(name.as_deref()),
+            kind: entry.kind,
+            state: entry.state,
+            claimed: false,
+        });
     }
-    let entry = diag.remove(&row.inode)?;
-    row.path = entry.proc_name();
-    Some(row)
+
+    /// Sorts by inode, keeping the first entry of each.
+    fn seal(&mut self) {
+        self.entries.sort_by_key(|entry| entry.inode);
+        self.entries.dedup_by_key(|entry| entry.inode);
+        self.entries.shrink_to_fit();
+    }
+
+    /// Confirms one row: its inode must be in the dump, not yet claimed by
+    /// an earlier row, with the row's type, state and name (a name with a
+    /// newline, which `/proc` cut, is restored whole instead).
+    fn confirm(&mut self, mut row: UnixSocket) -> Option<UnixSocket> {
+        let found = self.entries.binary_search_by_key(&row.inode, |e| e.inode);
+        let entry = self.entries.get_mut(found.ok()?)?;
+        if entry.claimed || !agrees(&row, entry.kind, entry.state) {
+            return None;
+        }
+        match self.broken_names.remove(&row.inode) {
+            Some(name) => row.path = Some(name),
+            None if name_hash(row.path.as_deref()) != entry.name_hash => {
+                return None;
+            }
+            None => {}
+        }
+        entry.claimed = true;
+        Some(row)
+    }
+}
+
+/// A hash of a shown name (the unbound `None` has its own value).
+fn name_hash(name: Option<&[u8]>) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    name.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// True if the row's type, state and listening flag are what
 /// `unix_seq_show` prints for the dump's socket: `SS_CONNECTED` or
 /// `SS_CONNECTING` exactly when it is established, `__SO_ACCEPTCON`
 /// exactly when it listens.
-fn agrees(row: &UnixSocket, entry: &UnixDiagEntry) -> bool {
+fn agrees(row: &UnixSocket, kind: UnixType, state: u8) -> bool {
     let connected = matches!(row.state, SS_CONNECTED | SS_CONNECTING);
-    row.kind == entry.kind
-        && connected == (entry.state == TCP_ESTABLISHED)
-        && row.accepts() == (entry.state == TCP_LISTEN)
+    row.kind == kind
+        && connected == (state == TCP_ESTABLISHED)
+        && row.accepts() == (state == TCP_LISTEN)
 }
 
 /// Streams `/proc/net/unix` under `proc_net` to `each`, checked when
@@ -80,12 +145,25 @@ pub fn for_each_checked_unix(
         return proc_net.for_each_unix(each);
     }
 
-    // The table first, so its genuine sockets all predate the dump; then
-    // the dump, and the check.
-    let Table { rows, skipped } = proc_net.unix_sockets()?;
-    let diag = SockDiag::new().unix_sockets().ok();
-    verify_unix(rows, diag).into_iter().for_each(&mut each);
-    Ok(skipped)
+    // The dump first, into the compact index; a failed dump means rows
+    // as read.
+    let mut index = UnixIndex::default();
+    let dumped = SockDiag::new()
+        .for_each_unix_socket(&mut |inode, entry| index.add(inode, entry));
+    if dumped.is_err() {
+        return proc_net.for_each_unix(each);
+    }
+    index.seal();
+
+    // Then the table, streamed past the check. A socket made after the
+    // dump is left out, as if the listing had been taken a moment
+    // earlier; a forged row must copy a real socket's inode, type, state
+    // and exact name, and then shows only what that socket's row shows.
+    proc_net.for_each_unix(|row| {
+        if let Some(row) = index.confirm(row) {
+            each(row);
+        }
+    })
 }
 
 #[cfg(test)]

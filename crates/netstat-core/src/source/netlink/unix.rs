@@ -110,11 +110,24 @@ impl SockDiag {
     /// kept even if flagged too (a socket it missed is only a row the
     /// caller drops, as if it had closed).
     pub fn unix_sockets(&self) -> Result<UnixDiagMap, NetlinkError> {
-        let (map, interrupted) = run_unix()?;
-        if !interrupted {
-            return Ok(map);
+        let mut map = UnixDiagMap::new();
+        self.for_each_unix_socket(&mut |inode, entry| {
+            map.entry(inode).or_insert(entry);
+        })?;
+        Ok(map)
+    }
+
+    /// Streams the same dump as [`SockDiag::unix_sockets`] to `each`,
+    /// holding nothing; after an interrupted first run the retry streams
+    /// too, so an inode may come twice (the first is the one to keep).
+    pub fn for_each_unix_socket(
+        &self,
+        each: &mut dyn FnMut(u64, UnixDiagEntry),
+    ) -> Result<(), NetlinkError> {
+        if !run_unix(each)? {
+            return Ok(());
         }
-        run_unix().map(|(map, _)| map)
+        run_unix(each).map(|_| ())
     }
 
     /// Decodes a captured reply (datagrams laid end to end) exactly as
@@ -123,30 +136,38 @@ impl SockDiag {
         &self,
         captured: &[u8],
     ) -> Result<UnixDiagMap, NetlinkError> {
-        drain_unix(Dump::replay(captured)).map(|(map, _)| map)
+        let mut map = UnixDiagMap::new();
+        drain_unix(Dump::replay(captured), &mut |inode, entry| {
+            map.entry(inode).or_insert(entry);
+        })?;
+        Ok(map)
     }
 }
 
-/// Runs one live dump; also says whether it was interrupted.
-fn run_unix() -> Result<(UnixDiagMap, bool), NetlinkError> {
+/// Runs one live dump; says whether it was interrupted.
+fn run_unix(
+    each: &mut dyn FnMut(u64, UnixDiagEntry),
+) -> Result<bool, NetlinkError> {
     let request = encode_request(dump::next_seq());
     let dump = Dump::start(libc::NETLINK_SOCK_DIAG, &request)?;
-    drain_unix(dump)
+    drain_unix(dump, each)
 }
 
 /// Collects every decodable reply of a dump; undecodable ones are
 /// skipped (their sockets' rows are then dropped by the check).
-fn drain_unix(mut dump: Dump) -> Result<(UnixDiagMap, bool), NetlinkError> {
-    let mut map = UnixDiagMap::new();
+fn drain_unix(
+    mut dump: Dump,
+    each: &mut dyn FnMut(u64, UnixDiagEntry),
+) -> Result<bool, NetlinkError> {
     while let Some(frame) = dump.next_message()? {
         if frame.header.kind != SOCK_DIAG_BY_FAMILY {
             continue;
         }
         if let Some((inode, entry)) = decode(frame.payload) {
-            map.entry(inode).or_insert(entry);
+            each(inode, entry);
         }
     }
-    Ok((map, dump.interrupted()))
+    Ok(dump.interrupted())
 }
 
 #[cfg(test)]
