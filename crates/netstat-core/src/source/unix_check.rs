@@ -147,6 +147,9 @@ pub fn for_each_checked_unix(
 
     // The dump first, into the compact index; a failed dump means rows
     // as read.
+    // TODO: overlap the dump with reading the table on a second thread;
+    // at 100,000 sockets the dump adds about 50 ms, which keeps -xa from
+    // issue 4's 0.55x-of-ss target (bench/RESULTS.md).
     let mut index = UnixIndex::default();
     let dumped = SockDiag::new()
         .for_each_unix_socket(&mut |inode, entry| index.add(inode, entry));
