@@ -288,8 +288,14 @@ fn name_or_number<'a>(
 /// IPv4 FIB flag letters in net-tools' order; `RTF_REJECT` replaces the
 /// letters before it with `!`.
 pub fn ipv4_route_flags(flags: u32) -> String {
+    flag_letters(flags, IPV4_FLAGS)
+}
+
+/// The letters of the set bits of `table`, in its order; a set
+/// `RTF_REJECT` replaces the letters gathered so far with `!`.
+fn flag_letters(flags: u32, table: &[(u32, &str)]) -> String {
     let mut text = String::new();
-    for &(bit, letters) in IPV4_FLAGS {
+    for &(bit, letters) in table {
         if bit == RouteFlags::REJECT {
             if flags & bit != 0 {
                 text = String::from("!");
@@ -392,17 +398,7 @@ pub fn ipv4_cache_row(
 /// Route cache flag letters (`RTCF_*` with the low `RTF_*` bits) in
 /// net-tools' order; reject replaces what precedes it with `!`.
 pub fn cache_route_flags(flags: u32) -> String {
-    let mut text = String::new();
-    for &(bit, letters) in CACHE_FLAGS {
-        if bit == RouteFlags::REJECT {
-            if flags & bit != 0 {
-                text = String::from("!");
-            }
-        } else if flags & bit != 0 {
-            text.push_str(letters);
-        }
-    }
-    text
+    flag_letters(flags, CACHE_FLAGS)
 }
 
 /// Route cache flag bits and letters, in print order.
