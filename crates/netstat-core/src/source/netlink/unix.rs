@@ -13,10 +13,7 @@
 use std::collections::HashMap;
 
 use super::dump::{self, Dump};
-use super::wire::{
-    self, Attrs, Header, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_HDRLEN,
-    SOCK_DIAG_BY_FAMILY,
-};
+use super::wire::{self, Attrs, NLMSG_HDRLEN, SOCK_DIAG_BY_FAMILY};
 use super::{NetlinkError, SockDiag};
 use crate::model::UnixType;
 
@@ -62,17 +59,8 @@ pub type UnixDiagMap = HashMap<u64, UnixDiagEntry>;
 /// Encodes a dump request for every UNIX socket, in every state, with
 /// its name.
 pub fn encode_request(seq: u32) -> Vec<u8> {
-    // The netlink header: a dump request of SOCK_DIAG_BY_FAMILY.
     let len = NLMSG_HDRLEN + UNIX_DIAG_REQ_LEN;
-    let mut out = Vec::with_capacity(len);
-    Header {
-        len: len as u32,
-        kind: SOCK_DIAG_BY_FAMILY,
-        flags: NLM_F_REQUEST | NLM_F_DUMP,
-        seq,
-        pid: 0,
-    }
-    .encode(&mut out);
+    let mut out = wire::dump_request(len, seq);
 
     // Family, protocol and pad, then every state bit, no inode filter,
     // the name; the cookie stays zero.

@@ -158,17 +158,8 @@ pub struct InetRequest {
 impl InetRequest {
     /// Encodes the request as a full netlink dump message.
     pub fn encode(&self, seq: u32) -> Vec<u8> {
-        // The netlink header: a dump request of SOCK_DIAG_BY_FAMILY.
         let len = NLMSG_HDRLEN + INET_DIAG_REQ_LEN;
-        let mut out = Vec::with_capacity(len);
-        Header {
-            len: len as u32,
-            kind: SOCK_DIAG_BY_FAMILY,
-            flags: NLM_F_REQUEST | NLM_F_DUMP,
-            seq,
-            pid: 0,
-        }
-        .encode(&mut out);
+        let mut out = dump_request(len, seq);
 
         // The request proper; the socket id (48 bytes) stays all zero,
         // which matches every socket.
@@ -182,6 +173,22 @@ impl InetRequest {
         out.resize(len, 0);
         out
     }
+}
+
+/// Starts a SOCK_DIAG_BY_FAMILY dump request of `len` bytes in all: the
+/// netlink header, to which the caller appends its request and then pads
+/// to `len`.
+pub fn dump_request(len: usize, seq: u32) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len);
+    Header {
+        len: u32::try_from(len).unwrap_or(u32::MAX),
+        kind: SOCK_DIAG_BY_FAMILY,
+        flags: NLM_F_REQUEST | NLM_F_DUMP,
+        seq,
+        pid: 0,
+    }
+    .encode(&mut out);
+    out
 }
 
 /// The fields of one `inet_diag_msg`, decoded but not yet interpreted.
