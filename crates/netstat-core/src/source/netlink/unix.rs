@@ -161,6 +161,7 @@ fn drain_unix(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::netlink::wire::Header;
 
     /// A reply payload: the fixed part, then `attrs` as given.
     fn payload(kind: u8, state: u8, inode: u32, attrs: &[u8]) -> Vec<u8> {
