@@ -36,6 +36,12 @@ impl InetSource {
         }
     }
 
+    /// The `/proc/net` text tables of the listing's root, which the other
+    /// blocks read too.
+    pub fn proc_net(&self) -> &ProcNet {
+        &self.proc_net
+    }
+
     /// Streams one table's rows in kernel order to `each`.
     ///
     /// A netlink dump that fails before its first row falls back to the

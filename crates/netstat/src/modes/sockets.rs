@@ -19,7 +19,6 @@ use netstat_core::render::classic::{
 };
 use netstat_core::resolve::{self, Services, Users};
 use netstat_core::source::SourceError;
-use netstat_core::source::proc_net::ProcNet;
 use netstat_core::source::unix_check::for_each_checked_unix;
 
 use super::inet_source::InetSource;
@@ -33,7 +32,6 @@ const LOOKUP_DEADLINE: Duration = Duration::from_secs(2);
 /// State kept across the rounds of `-c`: the services database and the
 /// user and host name caches.
 pub struct Listing {
-    source: ProcNet,
     inet: InetSource,
     services: Option<Services>,
     users: Users,
@@ -45,7 +43,6 @@ impl Listing {
     /// Prepares a listing for `settings`.
     pub fn new(settings: &Settings) -> Listing {
         Listing {
-            source: ProcNet::new(&settings.proc_root),
             inet: InetSource::new(settings),
             services: settings.names.ports.then(Services::load),
             users: Users::default(),
@@ -231,7 +228,8 @@ impl Listing {
         if settings.show != Show::Servers {
             files.push("sctp/assocs");
         }
-        let absent = files.iter().filter(|f| !self.source.has(f)).count();
+        let absent =
+            files.iter().filter(|f| !self.inet.proc_net().has(f)).count();
 
         // Named with -S, 2.10 stops at the first missing file; with -v
         // alone it warns for each.
@@ -276,13 +274,15 @@ impl Listing {
         classic::unix_header(out, settings.programs)?;
         let mut written = Ok(());
         let live = settings.proc_root == Path::new("/proc");
-        let result = for_each_checked_unix(&self.source, live, |socket| {
-            if written.is_ok() && selection.shows(socket.is_server()) {
-                let program =
-                    owners.map(|_| program_text(owners, socket.inode));
-                written = classic::unix_row(out, &socket, program.as_deref());
-            }
-        });
+        let result =
+            for_each_checked_unix(self.inet.proc_net(), live, |socket| {
+                if written.is_ok() && selection.shows(socket.is_server()) {
+                    let program =
+                        owners.map(|_| program_text(owners, socket.inode));
+                    written =
+                        classic::unix_row(out, &socket, program.as_deref());
+                }
+            });
         written?;
         match result {
             Ok(_) => {}
@@ -313,7 +313,7 @@ impl Listing {
         ];
         let mut status = 0;
         for (wanted, file, name) in families {
-            if wanted && !self.source.has(file) {
+            if wanted && !self.inet.proc_net().has(file) {
                 status = status.max(missing_family(settings, name, out));
             }
             // TODO: render these families' tables when a kernel provides

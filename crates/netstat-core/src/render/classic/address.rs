@@ -25,17 +25,7 @@ pub struct Naming<'a> {
 /// IPv4-mapped IPv6 addresses print as dotted IPv4 in both modes. With
 /// names on, the unspecified addresses print as `0.0.0.0` and `[::]`.
 pub fn host_text<'a>(addr: IpAddr, naming: &Naming<'a>) -> Cow<'a, str> {
-    if let Some(hosts) = naming.hosts {
-        if addr.is_unspecified() && addr.is_ipv6() {
-            return Cow::Borrowed("[::]");
-        }
-        if !addr.is_unspecified()
-            && let Some(name) = hosts.get(&addr)
-        {
-            return Cow::Borrowed(name.as_str());
-        }
-    }
-    Cow::Owned(numeric_host(addr))
+    host_field(addr, naming).into_cow()
 }
 
 /// [`host_text`] without allocating: a borrowed name, or the numeric
@@ -87,7 +77,15 @@ pub enum Text<'a> {
     Field(Field),
 }
 
-impl Text<'_> {
+impl<'a> Text<'a> {
+    /// The text, borrowed when it was and owned when built in place.
+    pub fn into_cow(self) -> Cow<'a, str> {
+        match self {
+            Text::Borrowed(text) => Cow::Borrowed(text),
+            Text::Field(field) => Cow::Owned(field.as_str().to_owned()),
+        }
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         match self {
@@ -115,28 +113,11 @@ pub fn write_address(
     port: &str,
     trim: bool,
 ) -> io::Result<()> {
-    let (host, port) = if !trim || host.len() + port.len() <= 22 {
-        (host, port)
-    } else {
-        let port = prefix(port, 18);
-        (prefix(host, 22 - port.len()), port)
-    };
+    let (host, port) = cut(host, port, trim);
     out.write_all(host.as_bytes())?;
     out.write_all(b":")?;
     out.write_all(port.as_bytes())?;
     pad(out, 22_usize.saturating_sub(host.len() + port.len()))
-}
-
-/// The numeric host text: dotted IPv4, or `inet_ntop`'s IPv6 form with
-/// IPv4-mapped addresses shown as plain dotted IPv4.
-fn numeric_host(addr: IpAddr) -> String {
-    match addr {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => ipv6_text(v6),
-        },
-    }
 }
 
 /// IPv6 text exactly as glibc's `inet_ntop` writes it: lower-case hex
@@ -201,25 +182,24 @@ pub fn port_text<'a>(
     kind: ServiceKind,
     naming: &Naming<'a>,
 ) -> Cow<'a, str> {
-    if port == 0 {
-        return Cow::Borrowed("*");
-    }
-    match naming.services.and_then(|s| s.name(kind, port)) {
-        Some(name) => Cow::Borrowed(name),
-        None => Cow::Owned(port.to_string()),
-    }
+    port_field(port, kind, naming).into_cow()
 }
 
 /// `host:port`; with `trim`, net-tools 2.10's cut: when host and port
 /// exceed 22 characters the port (at most 18 characters) is kept and the
 /// host is cut so the field is exactly 23 characters.
 pub fn address_field(host: &str, port: &str, trim: bool) -> String {
+    let (host, port) = cut(host, port, trim);
+    format!("{host}:{port}")
+}
+
+/// The host and port a field shows: whole, or cut as 2.10 cuts them.
+fn cut<'a>(host: &'a str, port: &'a str, trim: bool) -> (&'a str, &'a str) {
     if !trim || host.len() + port.len() <= 22 {
-        return format!("{host}:{port}");
+        return (host, port);
     }
     let port = prefix(port, 18);
-    let host = prefix(host, 22 - port.len());
-    format!("{host}:{port}")
+    (prefix(host, 22 - port.len()), port)
 }
 
 /// The longest prefix of at most `max` bytes that ends on a character
